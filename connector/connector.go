@@ -1,0 +1,132 @@
+// Package connector defines the contract between nhi and the connectors that discover
+// non-human identities on one SaaS platform each: the small Connector interface, the
+// Reporter a connector streams what it finds into, optional capability interfaces, and the
+// Env every connector receives its dependencies through.
+//
+// This package holds interfaces and plain values only; implementations live in one
+// sub-package per platform, each with a simulator of the platform's admin API beside it.
+package connector
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/nhiscope/nhi"
+)
+
+// ScopePeople is the scope a connector completes once it has listed every person of the
+// tenant; only then may the pipeline mark people it did not see as gone.
+const ScopePeople = "people"
+
+// Info says what a connector instance is.
+type Info struct {
+	// Name is the instance name from the configuration ("google-prod").
+	Name     string
+	Platform nhi.Platform
+	// Tenant is the platform's identifier of the tenant the instance scans.
+	Tenant string
+}
+
+// Connector discovers the non-human identities of one tenant of one platform.
+type Connector interface {
+	// Info describes the instance.
+	Info() Info
+	// Discover enumerates the tenant into r and returns the cursor to resume from. With the
+	// zero cursor it makes a full scan; with a cursor it returned before, an incremental
+	// one that reports what changed since. Per-item failures go to r.Fail; Discover
+	// returns an error only when the scan as a whole cannot go on (bad credentials, the
+	// platform down, ctx cancelled, r returning an error). Discover never changes the
+	// tenant: it makes no mutating request.
+	Discover(ctx context.Context, since nhi.Cursor, r Reporter) (nhi.Cursor, error)
+}
+
+// Reporter receives what a connector discovers, as it discovers it. A method that returns
+// an error (the store failed, ctx was cancelled) ends the scan: the connector returns that
+// error from Discover.
+type Reporter interface {
+	// Person reports a person of the tenant.
+	Person(ctx context.Context, p nhi.Person) error
+	// App reports a third-party app identities belong to.
+	App(ctx context.Context, a nhi.App) error
+	// Identity reports one non-human identity.
+	Identity(ctx context.Context, id nhi.Identity) error
+	// ScopeComplete says that every identity of scope has been reported, so identities of
+	// that scope not reported in this scan are gone. ScopePeople does the same for people.
+	ScopeComplete(ctx context.Context, scope string) error
+	// Fail reports a failure confined to one part of the tenant; the scan goes on.
+	Fail(ctx context.Context, f Failure)
+	// Progress reports an event of interest to a progress display or the scan record.
+	Progress(p Progress)
+}
+
+// Failure is a per-item failure during discovery.
+type Failure struct {
+	// Scope is the scope that could not be enumerated completely ("user:123"), if any.
+	Scope string
+	// Resource names what failed, for the operator ("tokens of user 123").
+	Resource string
+	// Err is the cause; nhi.ErrorMessage(Err) must be safe to show.
+	Err error
+}
+
+// ProgressKind says what a Progress event is.
+type ProgressKind string
+
+// The kinds of progress event.
+const (
+	// ProgressRequest is one HTTP request answered (successfully or not).
+	ProgressRequest ProgressKind = "request"
+	// ProgressPage is one page of results received.
+	ProgressPage ProgressKind = "page"
+	// ProgressThrottled is one throttled answer (429, or 403 with a rate-limit reason).
+	ProgressThrottled ProgressKind = "throttled"
+	// ProgressWait is time spent waiting because of throttling; Wait says how long.
+	ProgressWait ProgressKind = "wait"
+)
+
+// Progress is one progress event.
+type Progress struct {
+	Kind ProgressKind
+	// Resource names the API resource ("users", "tokens", "activities").
+	Resource string
+	// Wait is set for ProgressWait.
+	Wait time.Duration
+}
+
+// Env carries the dependencies of a connector. The zero value of each field means the
+// default noted beside it.
+type Env struct {
+	// Logger receives structured logs; nil discards them.
+	Logger *slog.Logger
+	// HTTPClient is the base client requests go through; nil means http.DefaultClient's
+	// transport. Connectors wrap it with authentication.
+	HTTPClient *http.Client
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Log returns e.Logger, or a logger that discards everything.
+func (e Env) Log() *slog.Logger {
+	if e.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return e.Logger
+}
+
+// Clock returns e.Now, or time.Now.
+func (e Env) Clock() func() time.Time {
+	if e.Now == nil {
+		return time.Now
+	}
+	return e.Now
+}
+
+// Client returns e.HTTPClient, or a client with a sane timeout.
+func (e Env) Client() *http.Client {
+	if e.HTTPClient == nil {
+		return &http.Client{Timeout: 60 * time.Second}
+	}
+	return e.HTTPClient
+}

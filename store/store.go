@@ -1,0 +1,149 @@
+// Package store defines the persistence contract of nhi: one Store interface that every
+// backend (store/sqlite, later store/postgres) implements and that store/storetest checks.
+//
+// The rules every backend keeps:
+//   - Upserts keep FirstSeen and advance LastSeen; they clear GoneAt of a record seen again.
+//   - An upsert never loses a known fact to an unknown one: a zero CreatedAt, LastUsedAt or
+//     ExpiresAt keeps the stored value, and LastUsedAt never moves backwards.
+//   - Only MarkGone sets GoneAt, and only for the scopes a scan enumerated completely: a
+//     failed or partial scan never deletes or hides inventory.
+//   - Lists are ordered and paged by an opaque cursor.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/nhiscope/nhi"
+)
+
+// Store persists the inventory, the scans that built it and the connectors' cursors.
+// Methods return *nhi.Error with CodeNotFound for missing records and CodeInvalid for bad
+// filters or cursors.
+type Store interface {
+	// BeginScan records a scan as running and returns it with its ID and StartedAt set.
+	BeginScan(ctx context.Context, s nhi.Scan) (nhi.Scan, error)
+	// FinishScan records the final status, counts and errors of a scan.
+	FinishScan(ctx context.Context, s nhi.Scan) error
+	// Scan returns one scan.
+	Scan(ctx context.Context, id string) (nhi.Scan, error)
+	// ListScans returns scans, newest first.
+	ListScans(ctx context.Context, f ScanFilter) ([]nhi.Scan, error)
+
+	// PutPeople, PutApps and PutIdentities upsert records seen by scan scanID at time seen.
+	// A batch is written atomically.
+	PutPeople(ctx context.Context, scanID string, seen time.Time, people []nhi.Person) error
+	PutApps(ctx context.Context, scanID string, seen time.Time, apps []nhi.App) error
+	PutIdentities(ctx context.Context, scanID string, seen time.Time, ids []nhi.Identity) error
+	// MarkGone sets GoneAt on the present identities of the given scopes (and on the
+	// people of the tenant, when the scopes include connector.ScopePeople) that scan
+	// ScanID did not see. It returns how many records it marked.
+	MarkGone(ctx context.Context, g MarkGone) (int, error)
+
+	// Identity returns one identity by its nhi ID, gone or not.
+	Identity(ctx context.Context, id string) (nhi.Identity, error)
+	// ListIdentities returns identities matching f, ordered by ID.
+	ListIdentities(ctx context.Context, f IdentityFilter) (Page[nhi.Identity], error)
+	// Person returns one person.
+	Person(ctx context.Context, p nhi.Platform, tenant, externalID string) (nhi.Person, error)
+	// ListPeople returns people matching f, ordered by platform, tenant and external ID.
+	ListPeople(ctx context.Context, f PersonFilter) (Page[nhi.Person], error)
+	// App returns one app with its aggregates.
+	App(ctx context.Context, p nhi.Platform, tenant, externalID string) (nhi.App, error)
+	// ListApps returns apps with their aggregates over present identities, ordered by f.Sort.
+	ListApps(ctx context.Context, f AppFilter) (Page[nhi.App], error)
+	// Counts returns how many present identities there are per platform and kind.
+	Counts(ctx context.Context) ([]KindCount, error)
+
+	// Cursor returns the saved cursor of a connector instance, or the zero cursor.
+	Cursor(ctx context.Context, connector string) (nhi.Cursor, error)
+	// SaveCursor saves the cursor of a connector instance.
+	SaveCursor(ctx context.Context, connector string, c nhi.Cursor) error
+
+	// Close releases the store.
+	Close() error
+}
+
+// MarkGone says which scopes one scan enumerated completely.
+type MarkGone struct {
+	ScanID   string
+	Platform nhi.Platform
+	Tenant   string
+	Scopes   []string
+	At       time.Time
+}
+
+// Page is one page of a list and the cursor of the next; Next is empty on the last page.
+type Page[T any] struct {
+	Items []T
+	Next  string
+}
+
+// DefaultLimit and MaxLimit bound the page size of lists; a zero Limit means DefaultLimit.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 10000
+)
+
+// IdentityFilter selects identities. Zero fields do not filter.
+type IdentityFilter struct {
+	Platform nhi.Platform
+	Tenant   string
+	Kind     nhi.Kind
+	// AppID matches the app's external ID exactly.
+	AppID string
+	// Owner matches the owner's external ID or email exactly (emails case-insensitively).
+	Owner string
+	// OwnerStatus matches the status of the owner as last recorded.
+	OwnerStatus nhi.PersonStatus
+	// LastUsedBefore keeps identities last used before the time, or never used.
+	LastUsedBefore time.Time
+	// IncludeGone includes identities marked gone.
+	IncludeGone bool
+	Limit       int
+	After       string
+}
+
+// PersonFilter selects people. Zero fields do not filter.
+type PersonFilter struct {
+	Platform    nhi.Platform
+	Tenant      string
+	Status      nhi.PersonStatus
+	IncludeGone bool
+	Limit       int
+	After       string
+}
+
+// AppSort orders apps.
+type AppSort string
+
+// The orders of apps.
+const (
+	// AppsByUsers puts the apps with the most users first.
+	AppsByUsers AppSort = "users"
+	// AppsByName orders apps by name.
+	AppsByName AppSort = "name"
+)
+
+// AppFilter selects apps. Zero fields do not filter.
+type AppFilter struct {
+	Platform nhi.Platform
+	Tenant   string
+	// Sort defaults to AppsByUsers.
+	Sort  AppSort
+	Limit int
+	After string
+}
+
+// ScanFilter selects scans. Zero fields do not filter.
+type ScanFilter struct {
+	Connector string
+	Limit     int
+}
+
+// KindCount is the number of present identities of one kind on one platform.
+type KindCount struct {
+	Platform nhi.Platform
+	Kind     nhi.Kind
+	Count    int
+}
