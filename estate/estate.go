@@ -37,7 +37,9 @@ const (
 	Departed  Status = "departed"
 )
 
-// Estate is one synthetic company.
+// Estate is one synthetic company. An Estate and the slices it holds are shared by its
+// readers and must not be modified: grants share their scope slices with their vendors.
+// People are in order of GoogleID, and Grants and Revoked in order of (Person, Vendor).
 type Estate struct {
 	Options Options
 	// CustomerID is the company's Google Workspace customer ID ("C0" + 7 characters).
@@ -50,6 +52,9 @@ type Estate struct {
 	Revoked []Grant
 	// Labels are the seeded risks, the ground truth detections are measured against.
 	Labels []Label
+	// EmailOrder lists the indexes of People in ascending order of Email: PersonByEmail
+	// searches it, and a simulator can page users in email order with it.
+	EmailOrder []int32
 }
 
 // Person is an employee, current or former.
@@ -71,8 +76,9 @@ type Person struct {
 
 // Vendor is a third-party product the company's people connect to their accounts.
 type Vendor struct {
-	// Company is the vendor's company name; Product the app's display name as users see it
-	// on the consent screen (attacker-chosen for malicious apps).
+	// Company is the vendor's company name, empty for an app of unknown publisher; Product
+	// the app's display name as users see it on the consent screen (attacker-chosen for
+	// malicious apps).
 	Company  string
 	Product  string
 	Category string
@@ -90,6 +96,9 @@ type Vendor struct {
 	Suspicious bool
 	// Popularity is the share of people who connect the app, from 0 to 1.
 	Popularity float64
+	// Departments lists the departments whose people use the app most; empty means
+	// everyone alike.
+	Departments []string
 }
 
 // Grant is one person's OAuth grant to one vendor's app.
@@ -102,6 +111,8 @@ type Grant struct {
 	AuthorizedAt time.Time
 	// LastUsedAt is zero for a grant never used.
 	LastUsedAt time.Time
+	// RevokedAt is when a grant of Estate.Revoked was revoked; zero for a live grant.
+	RevokedAt time.Time
 }
 
 // Label is a seeded risk: ground truth for detection tests.

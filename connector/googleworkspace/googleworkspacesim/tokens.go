@@ -1,0 +1,180 @@
+package googleworkspacesim
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/nhiscope/nhi/estate"
+)
+
+// Token is a user's OAuth grant to a third-party app, as the Directory API shows it.
+type Token struct {
+	Kind string `json:"kind"`
+	// Etag is the entity tag, quotes included, as Google sends it.
+	Etag     string `json:"etag"`
+	ClientID string `json:"clientId"`
+	// DisplayText is the app's name, verbatim from the estate (it may hold markup and
+	// control characters).
+	DisplayText string `json:"displayText"`
+	Anonymous   bool   `json:"anonymous"`
+	NativeApp   bool   `json:"nativeApp"`
+	// UserKey is the user's immutable Google ID.
+	UserKey string   `json:"userKey"`
+	Scopes  []string `json:"scopes"`
+}
+
+// tokenHash is the hash the entity tag of a token is made from.
+func tokenHash(userKey string, v *estate.Vendor, scopes []string) uint64 {
+	h := hashString(hashString(fnvOffset, userKey), v.GoogleClientID)
+	h = hashString(h, v.Product)
+	for _, sc := range scopes {
+		h = hashString(h, sc)
+	}
+	return h
+}
+
+// appendToken renders one token resource and returns it with the token's hash.
+func appendToken(b []byte, userKey string, v *estate.Vendor, scopes []string) ([]byte, uint64) {
+	h := tokenHash(userKey, v, scopes)
+	b = append(b, `{"kind":"admin#directory#token","etag":`...)
+	b = appendEtag(b, h)
+	b = appendStringField(b, "clientId", v.GoogleClientID)
+	b = appendStringField(b, "displayText", v.Product)
+	b = appendBoolField(b, "anonymous", v.Anonymous)
+	b = appendBoolField(b, "nativeApp", v.Native)
+	b = appendStringField(b, "userKey", userKey)
+	b = appendStrings(appendKey(b, "scopes"), scopes)
+	return append(b, '}'), h
+}
+
+// resolveUser returns the existing (not deleted) user a userKey names.
+func (s *Server) resolveUser(userKey string) (int32, bool) {
+	p, ok := s.w.person(userKey)
+	if !ok {
+		return 0, false
+	}
+	st, _ := s.w.status(p)
+	return p, st != estate.Departed
+}
+
+// listTokens answers GET /admin/directory/v1/users/{userKey}/tokens. The list is not paged;
+// items is omitted when the user has no grants.
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, _ caller) {
+	p, ok := s.resolveUser(r.PathValue("userKey"))
+	if !ok {
+		writeError(w, notFound("userKey"))
+		return
+	}
+	ids := s.w.grantsOf(p)
+	v := s.w.snapshot()
+	userKey := s.w.e.People[p].GoogleID
+	bp, _ := s.bufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	b := append((*bp)[:0], `{"kind":"admin#directory#tokenList"`...)
+	h := hashString(fnvOffset, userKey)
+	for i, id := range ids {
+		g := s.w.grant(v, id)
+		vendor := &v.vendors[g.Vendor]
+		if i == 0 {
+			b = append(b, `,"items":[`...)
+		} else {
+			b = append(b, ',')
+		}
+		var th uint64
+		b, th = appendToken(b, userKey, vendor, g.Scopes)
+		h = h*fnvPrime ^ th
+	}
+	if len(ids) > 0 {
+		b = append(b, ']')
+	}
+	b = appendEtag(appendKey(b, "etag"), h)
+	b = append(b, "}\n"...)
+	writeJSON(w, http.StatusOK, b)
+	*bp = b
+	s.bufs.Put(bp)
+}
+
+// findGrant returns the position in ids of the grant to clientID, or -1.
+func (s *Server) findGrant(v view, ids []int32, clientID string) int {
+	for i, id := range ids {
+		if v.vendors[s.w.grant(v, id).Vendor].GoogleClientID == clientID {
+			return i
+		}
+	}
+	return -1
+}
+
+// getToken answers GET /admin/directory/v1/users/{userKey}/tokens/{clientId}.
+func (s *Server) getToken(w http.ResponseWriter, r *http.Request, _ caller) {
+	p, ok := s.resolveUser(r.PathValue("userKey"))
+	if !ok {
+		writeError(w, notFound("userKey"))
+		return
+	}
+	ids := s.w.grantsOf(p)
+	v := s.w.snapshot()
+	i := s.findGrant(v, ids, r.PathValue("clientId"))
+	if i < 0 {
+		writeError(w, notFound("clientId"))
+		return
+	}
+	g := s.w.grant(v, ids[i])
+	b, _ := appendToken(nil, s.w.e.People[p].GoogleID, &v.vendors[g.Vendor], g.Scopes)
+	writeJSON(w, http.StatusOK, append(b, '\n'))
+}
+
+// deleteToken answers DELETE /admin/directory/v1/users/{userKey}/tokens/{clientId}: it
+// revokes the grant, records a revoke event and answers 204 with an empty body.
+func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request, _ caller) {
+	p, ok := s.resolveUser(r.PathValue("userKey"))
+	if !ok {
+		writeError(w, notFound("userKey"))
+		return
+	}
+	if err := s.revoke(p, r.PathValue("clientId"), s.now()); err != nil {
+		writeError(w, notFound("clientId"))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// revoke removes person p's grant to clientID and records the revoke event.
+func (s *Server) revoke(p int32, clientID string, at time.Time) error {
+	w := s.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ids := w.userGrants[p]
+	i := s.findGrant(view{vendors: w.vendors, extra: w.extra}, ids, clientID)
+	if i < 0 {
+		return fmt.Errorf("revoke: %s has no grant to %s", w.e.People[p].Email, clientID)
+	}
+	rest := make([]int32, 0, len(ids)-1)
+	rest = append(append(rest, ids[:i]...), ids[i+1:]...)
+	w.userGrants[p] = rest
+	w.addEvent(ids[i], evRevoke, at)
+	return nil
+}
+
+// Tokens returns the user's current grants as the Directory API shows them. userKey is a
+// primary email or Google user ID; a deleted user has none to show and is an error.
+func (s *Server) Tokens(userKey string) ([]Token, error) {
+	p, ok := s.resolveUser(userKey)
+	if !ok {
+		return nil, fmt.Errorf("tokens: no user %q", userKey)
+	}
+	ids := s.w.grantsOf(p)
+	v := s.w.snapshot()
+	id := s.w.e.People[p].GoogleID
+	out := make([]Token, 0, len(ids))
+	for _, gi := range ids {
+		g := s.w.grant(v, gi)
+		vendor := &v.vendors[g.Vendor]
+		out = append(out, Token{Kind: "admin#directory#token", Etag: etagValue(tokenHash(id, vendor, g.Scopes)),
+			ClientID: vendor.GoogleClientID, DisplayText: vendor.Product, Anonymous: vendor.Anonymous,
+			NativeApp: vendor.Native, UserKey: id, Scopes: append([]string(nil), g.Scopes...)})
+	}
+	return out, nil
+}
