@@ -1,0 +1,239 @@
+package googleworkspace
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	admin "google.golang.org/api/admin/directory/v1"
+	reports "google.golang.org/api/admin/reports/v1"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/connector"
+)
+
+// Page sizes asked for: the most each API serves.
+const (
+	usersPageSize      = 500
+	activitiesPageSize = 1000
+	// maxPages bounds one listing, against a server that pages forever.
+	maxPages = 1 << 20
+)
+
+// Errors of malformed listings.
+var (
+	errPageLoop = errors.New("page tokens repeat")
+	errNullPage = errors.New("page is null")
+)
+
+// scan is the state of one Discover call.
+type scan struct {
+	c     *Connector
+	dir   *admin.Service
+	rpt   *reports.Service
+	rep   *syncReporter
+	audit *auditLog
+	// tenant is the customer ID the users listing gave; users the IDs it listed.
+	tenant string
+	users  []string
+	// identities and failures count what was reported, for the log.
+	identities, failures atomic.Int64
+}
+
+// Discover enumerates the tenant's OAuth grants into r; see connector.Connector. A full
+// scan (since == "") reads the token audit log of the last 180 days, lists every user and
+// lists the tokens of each. An incremental scan reads the audit log since the cursor, lists
+// the users again (for their status) and lists the tokens of the users with token events
+// since then. The returned cursor marks the newest audit event seen.
+func (c *Connector) Discover(ctx context.Context, since nhi.Cursor, r connector.Reporter) (nhi.Cursor, error) {
+	var from cursor
+	incremental := since != ""
+	if incremental {
+		var err error
+		if from, err = parseCursor(since); err != nil {
+			return "", err
+		}
+	}
+	rep := newSyncReporter(r)
+	dir, rpt, err := c.services(ctx, rep)
+	if err != nil {
+		return "", err
+	}
+	s := &scan{c: c, dir: dir, rpt: rpt, rep: rep, audit: newAuditLog(from, incremental)}
+	start := time.Now()
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.readAudit(gctx) })
+	g.Go(func() error { return s.listUsers(gctx) })
+	if err := g.Wait(); err != nil {
+		return "", err
+	}
+	if err := s.listTokens(ctx, s.targets()); err != nil {
+		return "", err
+	}
+	c.setTenant(s.tenant)
+	c.env.Log().DebugContext(ctx, "google workspace scan done", "connector", c.cfg.Name, "tenant", s.tenant,
+		"incremental", incremental, "users", len(s.users), "identities", s.identities.Load(),
+		"failures", s.failures.Load(), "took", time.Since(start))
+	return nhi.Cursor(s.audit.next.String()), nil
+}
+
+// readAudit reads the token audit log: all of it the API keeps for a full scan, the events
+// since the cursor for an incremental one.
+func (s *scan) readAudit(ctx context.Context) error {
+	call := s.rpt.Activities.List("all", "token").MaxResults(activitiesPageSize)
+	if cust := s.c.cfg.Customer; cust != DefaultCustomer {
+		call.CustomerId(cust)
+	}
+	// A cursor older than the look-back asks for everything the API keeps, the default.
+	if at := s.audit.since.at; at > 0 && s.c.env.Clock()().Sub(time.UnixMilli(at)) < lookBack-time.Hour {
+		call.StartTime(time.UnixMilli(at).UTC().Format("2006-01-02T15:04:05.000Z"))
+	}
+	err := pages(func(token string) (string, error) {
+		res, err := call.PageToken(token).Context(ctx).Do()
+		if err == nil && res == nil {
+			err = errNullPage // the client decodes a "null" answer to nil
+		}
+		if err != nil {
+			return "", err
+		}
+		s.rep.progress(connector.Progress{Kind: connector.ProgressPage, Resource: resActivities})
+		for _, a := range res.Items {
+			s.audit.add(a)
+		}
+		return res.NextPageToken, nil
+	})
+	return s.c.mapError(err, resActivities)
+}
+
+// listUsers lists the users, reports them as people and completes ScopePeople when every
+// user was usable.
+func (s *scan) listUsers(ctx context.Context) error {
+	call := s.dir.Users.List().Customer(s.c.cfg.Customer).MaxResults(usersPageSize).ShowDeleted("false").
+		Projection("basic").ViewType("admin_view").OrderBy("email")
+	complete := true
+	seen := map[string]bool{}
+	err := pages(func(token string) (string, error) {
+		res, err := call.PageToken(token).Context(ctx).Do()
+		if err == nil && res == nil {
+			err = errNullPage
+		}
+		if err != nil {
+			return "", s.c.mapError(err, resUsers)
+		}
+		s.rep.progress(connector.Progress{Kind: connector.ProgressPage, Resource: resUsers})
+		ok, err := s.usersPage(ctx, res.Users, seen)
+		complete = complete && ok
+		return res.NextPageToken, err
+	})
+	if errors.Is(err, errPageLoop) {
+		err = s.c.mapError(err, resUsers)
+	}
+	if err != nil || !complete {
+		return err
+	}
+	return s.rep.complete(ctx, connector.ScopePeople)
+}
+
+// usersPage reports one page of users as people and notes their IDs in s.users. The
+// first page sets the tenant. ok is false if a user was unusable.
+func (s *scan) usersPage(ctx context.Context, users []*admin.User, seen map[string]bool) (ok bool, err error) {
+	if s.tenant == "" {
+		if s.tenant = tenantOf(users); s.tenant == "" {
+			s.tenant = s.c.cfg.Customer
+		}
+	}
+	ok = true
+	for _, u := range users {
+		p, valid := person(s.tenant, u)
+		if !valid {
+			ok = false
+			s.failures.Add(1)
+			s.rep.fail(ctx, connector.Failure{Scope: connector.ScopePeople, Resource: "a user without a valid ID",
+				Err: nhi.Errorf(nhi.CodeInvalid, "Google listed a user without a valid ID")})
+			continue
+		}
+		if err := s.rep.person(ctx, p); err != nil {
+			return ok, err
+		}
+		if !seen[p.ExternalID] {
+			seen[p.ExternalID] = true
+			s.users = append(s.users, p.ExternalID)
+		}
+	}
+	return ok, nil
+}
+
+// targets returns the users whose tokens the scan lists: all of them in a full scan, those
+// with token events since the cursor in an incremental one.
+func (s *scan) targets() []string {
+	if !s.audit.incremental {
+		return s.users
+	}
+	var out []string
+	for _, u := range s.users {
+		if _, ok := s.audit.changed[u]; ok {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// listTokens lists the tokens of users, Concurrency users at a time.
+func (s *scan) listTokens(ctx context.Context, users []string) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.c.cfg.Concurrency)
+	for _, u := range users {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error { return s.userTokens(gctx, u) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return s.c.mapError(ctx.Err(), resTokens)
+}
+
+// userTokens lists one user's tokens and reports them, then completes the user's scope.
+// A failure confined to the user is reported with Fail and leaves the scope incomplete.
+func (s *scan) userTokens(ctx context.Context, userID string) error {
+	res, err := s.dir.Tokens.List(userID).Context(ctx).Do()
+	if err == nil && res == nil {
+		err = errNullPage
+	}
+	if err != nil {
+		mapped := s.c.mapError(err, resTokens)
+		if fatal(err) {
+			return mapped
+		}
+		s.failures.Add(1)
+		s.rep.fail(ctx, connector.Failure{Scope: userScope(userID), Resource: "tokens of user " + userID, Err: mapped})
+		return nil
+	}
+	s.rep.progress(connector.Progress{Kind: connector.ProgressPage, Resource: resTokens})
+	complete := true
+	for _, t := range res.Items {
+		g := grant{tenant: s.tenant, userID: userID, token: t}
+		if t != nil {
+			g.times, g.clientType = s.audit.times(userID, t.ClientId), s.audit.clientTypes[t.ClientId]
+		}
+		id, ok := g.identity()
+		if !ok {
+			complete = false
+			s.failures.Add(1)
+			s.rep.fail(ctx, connector.Failure{Scope: userScope(userID), Resource: "a token of user " + userID,
+				Err: nhi.Errorf(nhi.CodeInvalid, "Google listed a token without a valid client ID")})
+			continue
+		}
+		if err := s.rep.identity(ctx, g.app(), id); err != nil {
+			return err
+		}
+		s.identities.Add(1)
+	}
+	if !complete {
+		return nil
+	}
+	return s.rep.complete(ctx, userScope(userID))
+}
