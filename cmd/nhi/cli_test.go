@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/connector/googleworkspace/googleworkspacesim"
+	"github.com/nhiscope/nhi/estate"
+)
+
+// runCLI runs nhi with args and returns the exit code, stdout and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestDemoThenExploreTheDatabase(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "demo.db")
+	code, out, errOut := runCLI(t, "demo", "--people", "40", "--seed", "3", "--db", db)
+	if code != exitOK {
+		t.Fatalf("demo exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"google-demo: succeeded", "Non-human identities by platform and kind:", "oauth_grant",
+		"Most users:", "Most dangerous scopes:", "CRITICAL", "owner suspended (offboarding debt)",
+		"Where to look next:", "inventory show --db " + db,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	// The commands the demo suggests work on the database it kept.
+	code, out, errOut = runCLI(t, "apps", "list", "--db", db, "--sort", "risk", "--output", "json")
+	var apps []map[string]any
+	if code != exitOK || json.Unmarshal([]byte(out), &apps) != nil || len(apps) == 0 {
+		t.Fatalf("apps list: exit %d, %d apps, stderr %s", code, len(apps), errOut)
+	}
+	if apps[0]["max_tier"] != "critical" {
+		t.Errorf("riskiest app has max tier %v", apps[0]["max_tier"])
+	}
+	code, out, _ = runCLI(t, "inventory", "list", "--db", db, "--output", "csv", "--limit", "0")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != exitOK || len(lines) < 40 || !strings.HasPrefix(lines[0], "id,platform,tenant,kind") {
+		t.Fatalf("inventory csv: exit %d, %d lines, head %q", code, len(lines), lines[0])
+	}
+	id := strings.Split(lines[1], ",")[0]
+	code, out, _ = runCLI(t, "inventory", "show", id, "--db", db)
+	if code != exitOK || !strings.Contains(out, id) || !strings.Contains(out, "Permissions (") {
+		t.Errorf("inventory show: exit %d\n%s", code, out)
+	}
+	code, _, errOut = runCLI(t, "inventory", "show", "gws_doesnotexist", "--db", db)
+	if code != exitNotFound || !strings.Contains(errOut, "no identity") {
+		t.Errorf("show unknown: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestReadCommandsRefuseAMissingDatabase(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "nope.db")
+	code, _, errOut := runCLI(t, "inventory", "list", "--db", missing)
+	if code != exitUsage || !strings.Contains(errOut, "no database at") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("a read command created the database")
+	}
+}
+
+func TestBadFlagsAreUsageErrors(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "x.db")
+	for _, args := range [][]string{
+		{"inventory", "list", "--db", db, "--kind", "robot"},
+		{"inventory", "list", "--db", db, "--owner-status", "retired"},
+		{"inventory", "list", "--db", db, "--last-used-before", "soon"},
+		{"inventory", "list", "--db", db, "--output", "xml"},
+		{"apps", "list", "--db", db, "--sort", "vibes"},
+		{"demo", "--addr", "0.0.0.0:0"},
+		{"demo", "--people", "3"},
+		{"scan", "--nope"},
+	} {
+		if code, _, errOut := runCLI(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d (stderr %q)", args, code, exitUsage, errOut)
+		}
+	}
+}
+
+// simTenant serves a small simulated tenant and writes a configuration for it.
+func simTenant(t *testing.T, adminEmail string) (*googleworkspacesim.Server, string) {
+	t.Helper()
+	est, err := estate.Generate(estate.Options{Seed: 5, People: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := googleworkspacesim.New(est, googleworkspacesim.Options{Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	key := filepath.Join(dir, "key.json")
+	if err := os.WriteFile(key, sim.ServiceAccountKey(srv.URL), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if adminEmail == "" {
+		adminEmail = est.FirstAdmin().Email
+	}
+	cfg := filepath.Join(dir, "nhi.yaml")
+	text := fmt.Sprintf("database: %s\nconnectors:\n  - name: g\n    platform: google_workspace\n"+
+		"    admin_email: %s\n    credentials: file:%s\n    base_url: %s/\n",
+		filepath.Join(dir, "nhi.db"), adminEmail, key, srv.URL)
+	if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return sim, cfg
+}
+
+func TestScanExitCodes(t *testing.T) {
+	t.Parallel()
+	sim, cfg := simTenant(t, "")
+	if code, out, errOut := runCLI(t, "config", "validate", "--config", cfg, "--check-secrets"); code != exitOK {
+		t.Fatalf("validate: exit %d %s %s", code, out, errOut)
+	}
+	code, out, errOut := runCLI(t, "scan", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "g: succeeded") {
+		t.Fatalf("scan: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// Every token list fails: the scan is partial, exit 3, and nothing is hidden.
+	sim.InjectFault(googleworkspacesim.Fault{Path: "/tokens", Status: 500})
+	before := identityCount(t, cfg)
+	code, _, errOut = runCLI(t, "scan", "--config", cfg, "--full")
+	if code != exitPartial || !strings.Contains(errOut, "g:") {
+		t.Errorf("faulty scan: exit %d, stderr %q", code, errOut)
+	}
+	if after := identityCount(t, cfg); after != before || before == 0 {
+		t.Errorf("identities %d -> %d across a partial scan", before, after)
+	}
+}
+
+func TestScanWithRejectedCredentialsFails(t *testing.T) {
+	t.Parallel()
+	_, cfg := simTenant(t, "not-an-admin@example.org")
+	code, _, errOut := runCLI(t, "scan", "--config", cfg)
+	if code != exitError || !strings.Contains(strings.ToLower(errOut), "not-an-admin@example.org") {
+		t.Errorf("exit %d, stderr %q; want exit 1 naming the subject", code, errOut)
+	}
+	if strings.Contains(errOut, "PRIVATE KEY") {
+		t.Error("the error leaked key material")
+	}
+}
+
+func identityCount(t *testing.T, cfg string) int {
+	t.Helper()
+	c, err := loadConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "inventory", "list", "--db", c.Database, "--output", "json", "--limit", "0")
+	var ids []nhi.Identity
+	if code != exitOK || json.Unmarshal([]byte(out), &ids) != nil {
+		t.Fatalf("inventory list: exit %d %s", code, errOut)
+	}
+	return len(ids)
+}

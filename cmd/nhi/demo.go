@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/connector"
+	"github.com/nhiscope/nhi/connector/googleworkspace/googleworkspacesim"
+	"github.com/nhiscope/nhi/estate"
+)
+
+type demoFlags struct {
+	people int
+	seed   int64
+	serve  bool
+	addr   string
+	quota  int
+}
+
+func (a *app) demoCmd() *cobra.Command {
+	var f demoFlags
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Scan a simulated company on loopback and show what nhi finds",
+		Long: "demo generates a synthetic company, serves its Google Workspace admin API from a\n" +
+			"simulator on loopback, scans it with the real connector into a SQLite database and\n" +
+			"prints what a security engineer looks at first. No credentials, no internet.\n\n" +
+			"--db PATH keeps the database (otherwise it is deleted at exit);\n" +
+			"--serve keeps the simulator running so you can scan it again with nhi scan.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runDemo(cmd.Context(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.IntVar(&f.people, "people", 500, fmt.Sprintf("people in the simulated company (%d to %d)", estate.MinPeople, estate.MaxPeople))
+	fl.Int64Var(&f.seed, "seed", 42, "seed of the simulated company (the same seed gives the same company)")
+	fl.BoolVar(&f.serve, "serve", false, "keep the simulator running after the scan, until interrupted")
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:0", "loopback address for the simulator")
+	fl.IntVar(&f.quota, "quota", 0, "simulated API quota in requests per minute (0 = unlimited)")
+	return cmd
+}
+
+// demoEnv is a running simulated estate: the simulator's server and a configuration that
+// points the real connector at it.
+type demoEnv struct {
+	est     *estate.Estate
+	sim     *googleworkspacesim.Server
+	srv     *http.Server
+	url     string
+	dir     string
+	cfgPath string
+	cfg     *fileConfig
+}
+
+func (a *app) runDemo(ctx context.Context, f demoFlags) error {
+	if err := checkLoopback(f.addr); err != nil {
+		return err
+	}
+	env, err := startDemo(f)
+	if err != nil {
+		return err
+	}
+	defer env.close()
+	dbPath, keep := a.dbPath, a.dbPath != ""
+	if !keep {
+		dbPath = filepath.Join(env.dir, "nhi-demo.db")
+	}
+	fmt.Fprintf(a.stdout, "Simulated company %s: %s people, Google Workspace admin API at %s\n\n",
+		env.est.Options.Domain, count(int64(len(env.est.People))), env.url)
+	db, err := a.openStore(ctx, dbPath, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	conns, err := buildAll(env.cfg, connector.Env{Logger: a.logger()})
+	if err != nil {
+		return err
+	}
+	if err := a.reportScans(a.scanAll(ctx, db, conns, true)); err != nil {
+		return err
+	}
+	if err := a.summarize(ctx, db, dbPath, keep); err != nil {
+		return err
+	}
+	if f.serve {
+		return a.serveDemo(ctx, env, dbPath)
+	}
+	return nil
+}
+
+// checkLoopback refuses a simulator address that is not on loopback: the demo never
+// listens on a network others can reach.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nhi.WrapError(nhi.CodeInvalid, err, fmt.Sprintf("--addr %q: want host:port", addr))
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return nhi.Errorf(nhi.CodeInvalid, "--addr %q: the simulator listens on loopback only (127.0.0.1, ::1)", addr)
+	}
+	return nil
+}
+
+// startDemo generates the estate, starts the simulator and writes the service-account key
+// and a configuration file into a private temporary directory.
+func startDemo(f demoFlags) (*demoEnv, error) {
+	est, err := estate.Generate(estate.Options{Seed: f.seed, People: f.people,
+		Now: time.Now().UTC().Truncate(24 * time.Hour)})
+	if err != nil {
+		return nil, err
+	}
+	sim, err := googleworkspacesim.New(est, googleworkspacesim.Options{QuotaPerMinute: f.quota, Now: time.Now})
+	if err != nil {
+		return nil, fmt.Errorf("demo: simulator: %w", err)
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return nil, nhi.WrapError(nhi.CodeUnavailable, err, "cannot listen on "+f.addr)
+	}
+	env := &demoEnv{est: est, sim: sim, url: "http://" + ln.Addr().String()}
+	env.srv = &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
+	go env.srv.Serve(ln)
+	if err := env.writeConfig(); err != nil {
+		env.close()
+		return nil, err
+	}
+	return env, nil
+}
+
+// writeConfig writes the simulator's key (mode 0600) and an nhi.yaml that references it.
+func (e *demoEnv) writeConfig() error {
+	dir, err := os.MkdirTemp("", "nhi-demo-")
+	if err != nil {
+		return fmt.Errorf("demo: temp dir: %w", err)
+	}
+	e.dir = dir
+	key := filepath.Join(dir, "google-sa-key.json")
+	if err := os.WriteFile(key, e.sim.ServiceAccountKey(e.url), 0o600); err != nil {
+		return fmt.Errorf("demo: write key: %w", err)
+	}
+	admin := e.est.FirstAdmin()
+	if admin == nil {
+		return errors.New("demo: the simulated company has no active admin")
+	}
+	text := fmt.Sprintf(`# nhi configuration for the demo's simulated tenant.
+connectors:
+  - name: google-demo
+    platform: google_workspace
+    customer: my_customer
+    admin_email: %s
+    credentials: file:%s
+    base_url: %s/
+`, admin.Email, key, e.url)
+	e.cfgPath = filepath.Join(dir, "nhi.yaml")
+	if err := os.WriteFile(e.cfgPath, []byte(text), 0o600); err != nil {
+		return fmt.Errorf("demo: write config: %w", err)
+	}
+	e.cfg, err = parseConfig(e.cfgPath, []byte(text))
+	return err
+}
+
+func (e *demoEnv) close() {
+	if e.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		e.srv.Shutdown(ctx)
+		cancel()
+	}
+	if e.dir != "" {
+		os.RemoveAll(e.dir)
+	}
+}
+
+// buildAll builds every connector of a configuration.
+func buildAll(cfg *fileConfig, env connector.Env) ([]connector.Connector, error) {
+	var out []connector.Connector
+	for _, c := range cfg.Connectors {
+		p, _ := platformByName(c.Platform)
+		conn, err := p.build(c, env)
+		if err != nil {
+			return nil, fmt.Errorf("connector %s: %w", c.Name, err)
+		}
+		out = append(out, conn)
+	}
+	return out, nil
+}
+
+// serveDemo keeps the simulator up until ctx ends, and says how to use it.
+func (a *app) serveDemo(ctx context.Context, env *demoEnv, dbPath string) error {
+	fmt.Fprintf(a.stdout, "\nThe simulator keeps running at %s until you press Ctrl-C.\n", env.url)
+	fmt.Fprintf(a.stdout, "Scan it again (incrementally) with:\n  %s scan --config %s --db %s\n", self(), env.cfgPath, shellQuote(dbPath))
+	<-ctx.Done()
+	fmt.Fprintln(a.stdout, "\nstopping the simulator")
+	return nil
+}
+
+// shellQuote quotes a path for a shell when it needs it.
+func shellQuote(s string) string {
+	if strings.ContainsAny(s, " '\"$`\\!*?&;|<>()") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}

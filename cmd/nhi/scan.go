@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/connector"
+	"github.com/nhiscope/nhi/scan"
+	"github.com/nhiscope/nhi/store"
+)
+
+func (a *app) scanCmd() *cobra.Command {
+	var cfgPath, only string
+	var full bool
+	cmd := &cobra.Command{
+		Use:   "scan --config nhi.yaml",
+		Short: "Scan the configured tenants into the inventory",
+		Long: "Scan every connector of the configuration (or --connector NAME) into the database.\n" +
+			"After the first scan, scans are incremental from the saved cursor unless --full.\n" +
+			"Exit code 3 means a scan finished partially: what could not be read is listed, and\n" +
+			"nothing already in the inventory was removed because of it.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cfgPath)
+			if err != nil {
+				return err
+			}
+			return a.runScans(cmd.Context(), cfg, only, full)
+		},
+	}
+	cmd.Flags().StringVarP(&cfgPath, "config", "c", "nhi.yaml", "configuration file")
+	cmd.Flags().StringVar(&only, "connector", "", "scan only the connector with this name")
+	cmd.Flags().BoolVar(&full, "full", false, "ignore saved cursors and enumerate everything")
+	return cmd
+}
+
+// runScans builds the connectors of cfg and scans them concurrently into the database.
+func (a *app) runScans(ctx context.Context, cfg *fileConfig, only string, full bool) error {
+	if only != "" {
+		var keep []connectorConfig
+		for _, c := range cfg.Connectors {
+			if c.Name == only {
+				keep = append(keep, c)
+			}
+		}
+		if len(keep) == 0 {
+			return nhi.Errorf(nhi.CodeInvalid, "no connector named %q in %s", only, cfg.Path)
+		}
+		cfg.Connectors = keep
+	}
+	conns, err := buildAll(cfg, connector.Env{Logger: a.logger()})
+	if err != nil {
+		return err
+	}
+	db, err := a.openStore(ctx, a.database(cfg.Database), false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	results := a.scanAll(ctx, db, conns, full)
+	return a.reportScans(results)
+}
+
+type scanResult struct {
+	rec nhi.Scan
+	err error
+}
+
+// scanAll runs one scan per connector at once, with a live display on a terminal.
+func (a *app) scanAll(ctx context.Context, db store.Store, conns []connector.Connector, full bool) []scanResult {
+	runner := &scan.Runner{Store: db, Logger: a.logger()}
+	prog := newProgress(a.stderr)
+	results := make([]scanResult, len(conns))
+	var wg sync.WaitGroup
+	for i, c := range conns {
+		st := prog.track(c.Info().Name)
+		wg.Go(func() {
+			rec, err := runner.Run(ctx, c, scan.Options{Full: full, Stats: st})
+			results[i] = scanResult{rec, err}
+		})
+	}
+	wg.Wait()
+	prog.close()
+	return results
+}
+
+// reportScans prints one line per scan and its failures, and picks the exit code.
+func (a *app) reportScans(results []scanResult) error {
+	code := exitOK
+	for _, r := range results {
+		rec := r.rec
+		if rec.ID == "" {
+			fmt.Fprintf(a.stderr, "scan could not start: %s\n", nhi.ErrorMessage(r.err))
+			code = exitError
+			continue
+		}
+		c := rec.Counts
+		fmt.Fprintf(a.stdout, "%s: %s in %s: %s people, %s apps, %s identities, %s gone, %s requests, %s throttled\n",
+			rec.Connector, rec.Status, rec.FinishedAt.Sub(rec.StartedAt).Round(time.Millisecond),
+			count(int64(c.People)), count(int64(c.Apps)), count(int64(c.Identities)), count(int64(c.Gone)),
+			count(int64(c.Requests)), count(int64(c.Throttled)))
+		for _, e := range rec.Errors {
+			fmt.Fprintf(a.stderr, "  %s: %s\n", rec.Connector, e)
+		}
+		switch {
+		case rec.Status == nhi.ScanFailed:
+			code = exitError
+		case rec.Status == nhi.ScanPartial && code == exitOK:
+			code = exitPartial
+		}
+	}
+	if code != exitOK {
+		return &exitStatus{code: code}
+	}
+	return nil
+}

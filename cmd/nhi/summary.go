@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/risk"
+	"github.com/nhiscope/nhi/store"
+)
+
+// summaryTop is how many apps each ranking of the summary shows.
+const summaryTop = 5
+
+// summarize prints what a security engineer wants first after a scan: identities per
+// platform and kind, the apps with the most users and with the most dangerous scopes,
+// the identities of people who are gone, and the commands to dig further.
+func (a *app) summarize(ctx context.Context, db store.Store, dbPath string, kept bool) error {
+	counts, err := db.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	total := 0
+	w := a.stdout
+	fmt.Fprintln(w, "\nNon-human identities by platform and kind:")
+	t := newIndentedTable(w)
+	for _, c := range counts {
+		t.row(string(c.Platform), string(c.Kind), count(int64(c.Count)))
+		total += c.Count
+	}
+	t.row("total", "", count(int64(total)))
+	t.flush()
+	cat, err := risk.DefaultCatalogue()
+	if err != nil {
+		return err
+	}
+	apps, err := loadApps(ctx, db, "", cat)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nThird-party apps: %d. Most users:\n", len(apps))
+	_ = sortApps(apps, "users")
+	writeTop(a, apps)
+	fmt.Fprintln(w, "\nMost dangerous scopes:")
+	_ = sortApps(apps, "risk")
+	writeTop(a, apps)
+	if err := a.offboardingDebt(ctx, db); err != nil {
+		return err
+	}
+	a.nextSteps(ctx, db, dbPath, kept, apps)
+	return nil
+}
+
+func writeTop(a *app, apps []rankedApp) {
+	t := newIndentedTable(a.stdout)
+	t.row("APP", "USERS", "MAX TIER", "CRITICAL/HIGH", "TOP SCOPES")
+	for i, app := range apps {
+		if i == summaryTop {
+			break
+		}
+		r := app.Reach
+		t.row(app.Name, fmt.Sprint(app.Users), strings.ToUpper(r.Max.String()),
+			fmt.Sprintf("%d/%d", r.ByTier[risk.TierCritical], r.ByTier[risk.TierHigh]), shortScopes(r.Top, 2))
+	}
+	t.flush()
+}
+
+// offboardingDebt counts identities whose owner is suspended or gone.
+func (a *app) offboardingDebt(ctx context.Context, db store.Store) error {
+	fmt.Fprintln(a.stdout, "\nIdentities to review first:")
+	t := newIndentedTable(a.stdout)
+	rows := []struct {
+		what string
+		f    store.IdentityFilter
+	}{
+		{"owner suspended (offboarding debt)", store.IdentityFilter{OwnerStatus: nhi.PersonSuspended}},
+		{"owner departed", store.IdentityFilter{OwnerStatus: nhi.PersonDeparted}},
+		{"unused for 90 days or never used", store.IdentityFilter{LastUsedBefore: time.Now().Add(-90 * 24 * time.Hour)}},
+	}
+	for _, r := range rows {
+		n, err := countIdentities(ctx, db, r.f)
+		if err != nil {
+			return err
+		}
+		t.row(r.what, count(int64(n)))
+	}
+	return t.flush()
+}
+
+// countIdentities counts the identities a filter selects, page by page.
+func countIdentities(ctx context.Context, db store.Store, f store.IdentityFilter) (int, error) {
+	f.Limit = store.MaxLimit
+	n := 0
+	for {
+		page, err := db.ListIdentities(ctx, f)
+		if err != nil {
+			return 0, err
+		}
+		n += len(page.Items)
+		if page.Next == "" {
+			return n, nil
+		}
+		f.After = page.Next
+	}
+}
+
+// nextSteps prints the exact commands to list and inspect what the scan found.
+func (a *app) nextSteps(ctx context.Context, db store.Store, dbPath string, kept bool, apps []rankedApp) {
+	w := a.stdout
+	db0 := "--db " + shellQuote(dbPath)
+	if !kept {
+		db0 = "--db nhi-demo.db"
+		fmt.Fprintf(w, "\nThis database is temporary. Keep one to explore with: %s demo --db nhi-demo.db\n", self())
+		fmt.Fprintln(w, "Then look next at:")
+	} else {
+		fmt.Fprintln(w, "\nWhere to look next:")
+	}
+	fmt.Fprintf(w, "  %s apps list %s --sort risk\n", self(), db0)
+	if len(apps) > 0 {
+		fmt.Fprintf(w, "  %s inventory list %s --app %s\n", self(), db0, shellQuote(apps[0].ExternalID))
+	}
+	fmt.Fprintf(w, "  %s inventory list %s --owner-status suspended\n", self(), db0)
+	fmt.Fprintf(w, "  %s inventory list %s --last-used-before 90d --output csv > stale.csv\n", self(), db0)
+	if len(apps) > 0 {
+		page, err := db.ListIdentities(ctx, store.IdentityFilter{AppID: apps[0].ExternalID, Limit: 1})
+		if err == nil && len(page.Items) > 0 {
+			fmt.Fprintf(w, "  %s inventory show %s %s\n", self(), db0, page.Items[0].ID)
+		}
+	}
+}
+
+// self is how the user runs nhi: "go run ./cmd/nhi" from a go run build, else "nhi".
+func self() string {
+	if strings.Contains(os.Args[0], "go-build") {
+		return "go run ./cmd/nhi"
+	}
+	return "nhi"
+}

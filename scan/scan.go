@@ -1,0 +1,164 @@
+// Package scan runs one discovery pass of one connector into the store: it streams what the
+// connector reports into batched upserts, records the scan, marks gone only what a complete
+// enumeration of a scope no longer shows, and keeps the connector's cursor.
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/connector"
+	"github.com/nhiscope/nhi/store"
+)
+
+// DefaultBatchSize is how many records go to the store in one write when Runner.BatchSize
+// is zero.
+const DefaultBatchSize = 1000
+
+// maxScanErrors bounds the failure messages kept in a scan record.
+const maxScanErrors = 50
+
+// Runner runs scans into a store.
+type Runner struct {
+	Store store.Store
+	// Logger receives structured logs; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// BatchSize is the size of store writes; zero means DefaultBatchSize.
+	BatchSize int
+}
+
+// Options configure one scan.
+type Options struct {
+	// Full ignores the saved cursor and enumerates the whole tenant.
+	Full bool
+	// Stats, if not nil, receives live counters while the scan runs (for a progress display).
+	Stats *Stats
+}
+
+// Run scans the tenant of c into the store and returns the scan record. The returned error
+// is non-nil when the scan failed as a whole (the record then has status failed) or the
+// store could not record it; a partial scan returns its record and a nil error.
+func (r *Runner) Run(ctx context.Context, c connector.Connector, o Options) (nhi.Scan, error) {
+	info := c.Info()
+	since := nhi.Cursor("")
+	if !o.Full {
+		cur, err := r.Store.Cursor(ctx, info.Name)
+		if err != nil {
+			return nhi.Scan{}, fmt.Errorf("scan: read cursor of %s: %w", info.Name, err)
+		}
+		since = cur
+	}
+	rec, err := r.Store.BeginScan(ctx, nhi.Scan{
+		Connector: info.Name, Platform: info.Platform, Tenant: info.Tenant,
+		Full: since == "", StartedAt: r.now(), Status: nhi.ScanRunning,
+	})
+	if err != nil {
+		return nhi.Scan{}, fmt.Errorf("scan: begin: %w", err)
+	}
+	stats := o.Stats
+	if stats == nil {
+		stats = new(Stats)
+	}
+	rep := newReporter(ctx, r.Store, rec.ID, r.now(), r.batchSize(), stats)
+	next, derr := c.Discover(ctx, since, rep)
+	werr := rep.close()
+	rec = r.finish(ctx, rec, rep, stats, next, errors.Join(derr, werr))
+	if ferr := r.Store.FinishScan(context.WithoutCancel(ctx), rec); ferr != nil {
+		return rec, fmt.Errorf("scan: record result: %w", ferr)
+	}
+	if rec.Status == nhi.ScanFailed {
+		return rec, fmt.Errorf("scan %s: %w", info.Name, errors.Join(derr, werr))
+	}
+	return rec, nil
+}
+
+// finish marks gone what completed scopes no longer hold, saves the cursor of a clean scan
+// and fills in the record's status and counts.
+func (r *Runner) finish(ctx context.Context, rec nhi.Scan, rep *reporter, st *Stats, next nhi.Cursor, err error) nhi.Scan {
+	log := r.log().With("connector", rec.Connector, "scan", rec.ID)
+	rec.Status = nhi.ScanSucceeded
+	if t := rep.observedTenant(); t != "" {
+		rec.Tenant = t
+	}
+	failures, msgs := rep.failures()
+	switch {
+	case err != nil:
+		rec.Status = nhi.ScanFailed
+		msgs = append([]string{nhi.ErrorMessage(err)}, msgs...)
+		log.Error("scan failed", "err", err)
+	case failures > 0:
+		rec.Status = nhi.ScanPartial
+	}
+	if rec.Status != nhi.ScanFailed {
+		gone, gerr := r.markGone(ctx, rec, rep.completedScopes())
+		st.Gone.Add(int64(gone))
+		if gerr != nil {
+			rec.Status = nhi.ScanFailed
+			msgs = append(msgs, "recording removals failed: "+nhi.ErrorMessage(gerr))
+			log.Error("mark gone failed", "err", gerr)
+		}
+	}
+	if rec.Status == nhi.ScanSucceeded && next != "" {
+		if cerr := r.Store.SaveCursor(ctx, rec.Connector, next); cerr != nil {
+			rec.Status = nhi.ScanPartial
+			msgs = append(msgs, "saving the cursor failed: "+nhi.ErrorMessage(cerr))
+		}
+	}
+	if len(msgs) > maxScanErrors {
+		msgs = append(msgs[:maxScanErrors], fmt.Sprintf("... and %d more", len(msgs)-maxScanErrors))
+	}
+	rec.Errors = msgs
+	rec.FinishedAt = r.now()
+	rec.Counts = st.counts()
+	rec.Counts.Failures = failures
+	log.Info("scan finished", "status", rec.Status, "identities", rec.Counts.Identities,
+		"failures", failures, "duration", rec.FinishedAt.Sub(rec.StartedAt))
+	return rec
+}
+
+// markGone marks, scope batch by scope batch, what the scan did not see in the scopes it
+// enumerated completely.
+func (r *Runner) markGone(ctx context.Context, rec nhi.Scan, scopes []string) (int, error) {
+	const chunk = 5000
+	total := 0
+	for len(scopes) > 0 {
+		n := min(chunk, len(scopes))
+		got, err := r.Store.MarkGone(ctx, store.MarkGone{
+			ScanID: rec.ID, Platform: rec.Platform, Tenant: rec.Tenant,
+			Scopes: scopes[:n], At: rec.StartedAt,
+		})
+		if err != nil {
+			return total, err
+		}
+		total += got
+		scopes = scopes[n:]
+	}
+	return total, nil
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now == nil {
+		return time.Now().UTC()
+	}
+	return r.Now().UTC()
+}
+
+func (r *Runner) log() *slog.Logger {
+	if r.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return r.Logger
+}
+
+func (r *Runner) batchSize() int {
+	if r.BatchSize <= 0 {
+		return DefaultBatchSize
+	}
+	return r.BatchSize
+}
