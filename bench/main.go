@@ -30,12 +30,12 @@ func main() {
 	key := flag.String("key", "", "internal: service-account key file")
 	admin := flag.String("admin", "", "internal: admin to impersonate")
 	concurrency := flag.Int("concurrency", 0, "internal: connector concurrency")
-	cpuprofile := flag.String("cpuprofile", "", "internal: write the scanning child's CPU profile here")
+	cpuprofile := flag.String("cpuprofile", "", "internal: write the child's CPU profile here")
 	flag.Parse()
 	var err error
 	switch *role {
 	case "sim":
-		err = serveSim(ctx, *seed, *people, *quota)
+		err = serveSim(ctx, *seed, *people, *quota, *cpuprofile)
 	case "scan":
 		err = runScan(ctx, *url, *key, *admin, *concurrency, *cpuprofile)
 	case "":

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ type simReport struct {
 }
 
 // serveSim generates an estate, serves it on loopback and reports on exit.
-func serveSim(ctx context.Context, seed int64, people, quota int) error {
+func serveSim(ctx context.Context, seed int64, people, quota int, cpuprofile string) error {
 	est, err := estate.Generate(estate.Options{Seed: seed, People: people})
 	if err != nil {
 		return err
@@ -62,6 +63,17 @@ func serveSim(ctx context.Context, seed int64, people, quota int) error {
 	keyPath := filepath.Join(dir, "key.json")
 	if err := os.WriteFile(keyPath, sim.ServiceAccountKey(url), 0o600); err != nil {
 		return err
+	}
+	if cpuprofile != "" {
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	enc := json.NewEncoder(os.Stdout)
 	if err := enc.Encode(simReady{URL: url, Key: keyPath, Admin: est.FirstAdmin().Email, Grants: visibleGrants(est)}); err != nil {

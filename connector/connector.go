@@ -20,6 +20,12 @@ import (
 // tenant; only then may the pipeline mark people it did not see as gone.
 const ScopePeople = "people"
 
+// PersonScope is the scope of identities that exist only through one person's account
+// (a user's OAuth grants): when a complete people listing no longer shows the person, the
+// platform has deleted the account and these identities with it, so the pipeline marks
+// the person's scope gone too. Connectors report such identities under this scope.
+func PersonScope(personID string) string { return "user:" + personID }
+
 // Info says what a connector instance is.
 type Info struct {
 	// Name is the instance name from the configuration ("google-prod").

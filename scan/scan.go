@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/nhiscope/nhi"
@@ -122,9 +123,31 @@ func (r *Runner) finish(ctx context.Context, rec nhi.Scan, rep *reporter, st *St
 	return rec
 }
 
-// markGone marks, scope batch by scope batch, what the scan did not see in the scopes it
-// enumerated completely.
+// markGone marks what the scan did not see in the scopes it enumerated completely. People
+// go first: the person scopes of people who left the directory are complete too, empty.
 func (r *Runner) markGone(ctx context.Context, rec nhi.Scan, scopes []string) (int, error) {
+	total := 0
+	if i := slices.Index(scopes, connector.ScopePeople); i >= 0 {
+		scopes = slices.Delete(slices.Clone(scopes), i, i+1)
+		n, err := r.markScopes(ctx, rec, []string{connector.ScopePeople})
+		if err != nil {
+			return 0, err
+		}
+		total += n
+		if n > 0 {
+			left, err := r.departed(ctx, rec)
+			if err != nil {
+				return total, err
+			}
+			scopes = append(scopes, left...)
+		}
+	}
+	n, err := r.markScopes(ctx, rec, scopes)
+	return total + n, err
+}
+
+// markScopes calls MarkGone in chunks.
+func (r *Runner) markScopes(ctx context.Context, rec nhi.Scan, scopes []string) (int, error) {
 	const chunk = 5000
 	total := 0
 	for len(scopes) > 0 {
@@ -140,6 +163,27 @@ func (r *Runner) markGone(ctx context.Context, rec nhi.Scan, scopes []string) (i
 		scopes = scopes[n:]
 	}
 	return total, nil
+}
+
+// departed returns the person scopes of the people this scan marked gone.
+func (r *Runner) departed(ctx context.Context, rec nhi.Scan) ([]string, error) {
+	f := store.PersonFilter{Platform: rec.Platform, Tenant: rec.Tenant, IncludeGone: true, Limit: store.MaxLimit}
+	var out []string
+	for {
+		page, err := r.Store.ListPeople(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range page.Items {
+			if p.GoneAt.Equal(rec.StartedAt) {
+				out = append(out, connector.PersonScope(p.ExternalID))
+			}
+		}
+		if page.Next == "" {
+			return out, nil
+		}
+		f.After = page.Next
+	}
 }
 
 func (r *Runner) now() time.Time {

@@ -132,14 +132,14 @@ func TestRunRecordsAndMarksGoneOnlyCompletedScopes(t *testing.T) {
 	if rec.Status != nhi.ScanPartial || rec.Counts.Failures != 1 || len(rec.Errors) != 1 {
 		t.Fatalf("second scan = %+v, want partial with one failure", rec)
 	}
-	// miro is gone (alice's scope complete); bob's zoom stays (his scope failed); carol's
-	// docusign stays because her scope was never enumerated; carol herself is gone.
-	wantIDs := []string{"alice/slack", "alice/zoom", "bob/zoom", "carol/docusign"}
+	// miro is gone (alice's scope complete); bob's zoom stays (his scope failed); carol
+	// left the directory, so her account's grants went with it.
+	wantIDs := []string{"alice/slack", "alice/zoom", "bob/zoom"}
 	if diff := cmp.Diff(wantIDs, present(t, db)); diff != "" {
 		t.Errorf("present after partial scan (-want +got):\n%s", diff)
 	}
-	if rec.Counts.Gone != 2 {
-		t.Errorf("gone = %d, want 2 (alice/miro and person carol)", rec.Counts.Gone)
+	if rec.Counts.Gone != 3 {
+		t.Errorf("gone = %d, want 3 (alice/miro, person carol, carol/docusign)", rec.Counts.Gone)
 	}
 	if diff := cmp.Diff([]nhi.Cursor{"", "c1"}, c.since); diff != "" {
 		t.Errorf("cursors passed (-want +got):\n%s", diff)
