@@ -50,6 +50,14 @@ func TestDemoThenExploreTheDatabase(t *testing.T) {
 	if apps[0]["max_tier"] != "critical" {
 		t.Errorf("riskiest app has max tier %v", apps[0]["max_tier"])
 	}
+	// Attacker-chosen app names reach the terminal as inert text.
+	code, out, _ = runCLI(t, "apps", "list", "--db", db)
+	if code != exitOK || !strings.Contains(out, "<img src=x onerror=alert(1)>PDF") {
+		t.Errorf("apps list: exit %d, hostile app missing:\n%s", code, out)
+	}
+	if strings.ContainsAny(out, "\x1b\u202e\u0000") {
+		t.Errorf("apps list printed control or bidi characters: %q", out)
+	}
 	code, out, _ = runCLI(t, "inventory", "list", "--db", db, "--output", "csv", "--limit", "0")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if code != exitOK || len(lines) < 40 || !strings.HasPrefix(lines[0], "id,platform,tenant,kind") {
@@ -147,6 +155,11 @@ func TestScanExitCodes(t *testing.T) {
 	}
 	if after := identityCount(t, cfg); after != before || before == 0 {
 		t.Errorf("identities %d -> %d across a partial scan", before, after)
+	}
+	c, _ := loadConfig(cfg)
+	code, out, _ = runCLI(t, "scans", "--db", c.Database)
+	if code != exitOK || !strings.Contains(out, "partial") || !strings.Contains(out, "succeeded") || !strings.Contains(out, "tokens") {
+		t.Errorf("scans: exit %d\n%s", code, out)
 	}
 }
 

@@ -40,7 +40,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	})
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "database file (default: the config's database, else nhi.db)")
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log level: debug, info, warn, error (logs go to stderr)")
-	root.AddCommand(a.demoCmd(), a.scanCmd(), a.inventoryCmd(), a.appsCmd(), a.configCmd(), a.versionCmd())
+	root.AddCommand(a.demoCmd(), a.scanCmd(), a.scansCmd(), a.inventoryCmd(), a.appsCmd(), a.configCmd(), a.versionCmd())
 	return root
 }
 
