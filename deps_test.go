@@ -11,14 +11,16 @@ const module = "github.com/nhiscope/nhi"
 
 // goPackage is the part of `go list -json` the dependency rules need.
 type goPackage struct {
-	ImportPath string
-	Imports    []string
+	ImportPath   string
+	Imports      []string
+	TestImports  []string
+	XTestImports []string
 }
 
 // listPackages lists the module's packages with their non-test imports.
 func listPackages(t *testing.T) []goPackage {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-json=ImportPath,Imports", "./...").Output()
+	out, err := exec.Command("go", "list", "-json=ImportPath,Imports,TestImports,XTestImports", "./...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
@@ -62,23 +64,52 @@ func isImplementation(r string) bool {
 	return false
 }
 
+// isTestSuite reports whether a module package is a conformance suite.
+func isTestSuite(r string) bool {
+	return r == "connector/connectortest" || r == "store/storetest"
+}
+
+// testViolation returns why a test of pkg may not import imp, or "". Tests may import
+// implementations, simulators and conformance suites; a simulator's tests still never
+// import its connector, so the simulator is checked by the real client only through the
+// connector's own tests.
+func testViolation(pkg, imp string) string {
+	r, _ := rel(pkg)
+	ir, internal := rel(imp)
+	switch {
+	case !internal:
+		return ""
+	case strings.HasSuffix(r, "sim") && strings.HasPrefix(ir, "connector/") && strings.HasPrefix(r, ir+"/"):
+		return "a simulator never imports its connector"
+	case ir == "bench" || strings.HasPrefix(ir, "cmd"):
+		return "nothing imports a command"
+	}
+	return ""
+}
+
 // violation returns why pkg may not import imp, or "".
 func violation(pkg, imp string) string {
 	r, _ := rel(pkg)
 	ir, internal := rel(imp)
 	top, _, _ := strings.Cut(r, "/")
+	itop, _, _ := strings.Cut(ir, "/")
 	switch {
 	case r == "" && !isStdlib(imp):
 		return "the root package uses the standard library only"
 	case !internal:
 		return ""
+	case isTestSuite(ir) && !isTestSuite(r):
+		return "conformance suites are used from _test.go files only"
+	case top == "connector" && (itop == "store" || itop == "scan" || itop == "remediate" || itop == "monitor" || itop == "web"):
+		return "connectors depend on the connector contract, not on storage or orchestration"
 	case (top == "connector" || top == "store" || top == "estate") && !strings.Contains(r, "/") && ir != "":
 		return "interface packages and estate depend on package nhi only"
 	case strings.HasSuffix(r, "sim") && strings.HasPrefix(ir, "connector/") && strings.HasPrefix(r, ir+"/"):
 		return "a simulator never imports its connector"
 	case isImplementation(ir) && top != "cmd" && top != "bench" && !strings.HasPrefix(r, ir+"/"):
 		return "only the composition root (cmd/nhi, bench) imports implementations"
-	case (top == "risk" || top == "policy" || top == "graph" || top == "export") && (ir == "scan" || isImplementation(ir) || strings.HasPrefix(ir, "cmd")):
+	case (top == "risk" || top == "policy" || top == "graph" || top == "export") &&
+		(itop == "scan" || itop == "store" || itop == "connector" || itop == "remediate" || itop == "monitor" || itop == "cmd"):
 		return "pure engines import no orchestration or implementation"
 	case top != "cmd" && top != "bench" && strings.HasPrefix(ir, "cmd"):
 		return "nothing imports the CLI"
@@ -100,6 +131,11 @@ func TestDependencyDirection(t *testing.T) {
 				t.Errorf("%s imports %s: %s", p.ImportPath, imp, why)
 			}
 		}
+		for _, imp := range append(p.TestImports, p.XTestImports...) {
+			if why := testViolation(p.ImportPath, imp); why != "" {
+				t.Errorf("a test of %s imports %s: %s", p.ImportPath, imp, why)
+			}
+		}
 	}
 }
 
@@ -113,6 +149,11 @@ func TestDependencyRulesCatchViolations(t *testing.T) {
 		{module + "/scan", module + "/store/sqlite"},
 		{module + "/risk", module + "/scan"},
 		{module + "/scan", module + "/cmd/nhi"},
+		{module + "/scan", module + "/connector/connectortest"},
+		{module + "/connector/googleworkspace", module + "/store"},
+		{module + "/connector/googleworkspace", module + "/scan"},
+		{module + "/risk", module + "/store"},
+		{module + "/risk", module + "/connector"},
 	}
 	for _, b := range bad {
 		if violation(b[0], b[1]) == "" {
@@ -125,6 +166,12 @@ func TestDependencyRulesCatchViolations(t *testing.T) {
 		{module + "/connector/googleworkspace/googleworkspacesim", module + "/estate"},
 		{module + "/scan", module + "/store"},
 		{module + "/store/sqlite", "modernc.org/sqlite"},
+	}
+	if testViolation(module+"/connector/googleworkspace/googleworkspacesim", module+"/connector/googleworkspace") == "" {
+		t.Error("a simulator's test importing its connector passed the rules")
+	}
+	if why := testViolation(module+"/scan", module+"/store/sqlite"); why != "" {
+		t.Errorf("tests may use real implementations: %s", why)
 	}
 	for _, g := range good {
 		if why := violation(g[0], g[1]); why != "" {

@@ -3,6 +3,7 @@ package nhi
 import (
 	"crypto/sha256"
 	"encoding/base32"
+	"slices"
 	"strings"
 	"time"
 )
@@ -37,6 +38,9 @@ const (
 	// KindDeployKey is a repository deploy key.
 	KindDeployKey Kind = "deploy_key"
 )
+
+// Valid reports whether k is one of Kinds.
+func (k Kind) Valid() bool { return slices.Contains(Kinds(), k) }
 
 // Kinds lists every Kind, in a stable order, for validation and help texts.
 func Kinds() []Kind {

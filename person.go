@@ -17,6 +17,15 @@ const (
 	PersonUnknown PersonStatus = "unknown"
 )
 
+// Valid reports whether s is one of the statuses above.
+func (s PersonStatus) Valid() bool {
+	switch s {
+	case PersonActive, PersonSuspended, PersonDeparted, PersonUnknown:
+		return true
+	}
+	return false
+}
+
 // Person is a human account on a platform: the owner, granter or creator of identities.
 type Person struct {
 	Platform   Platform     `json:"platform"`

@@ -23,11 +23,13 @@ type scenario struct {
 }
 
 // scenarios are the standard measurements, smallest first.
-var scenarios = []scenario{
-	{Name: "1k", People: 1_000},
-	{Name: "10k", People: 10_000},
-	{Name: "100k", People: 100_000},
-	{Name: "throttled-1k", People: 1_000, Quota: 3_000},
+func scenarios() []scenario {
+	return []scenario{
+		{Name: "1k", People: 1_000},
+		{Name: "10k", People: 10_000},
+		{Name: "100k", People: 100_000},
+		{Name: "throttled-1k", People: 1_000, Quota: 3_000},
+	}
 }
 
 // outcome is one scenario's figures.
@@ -47,7 +49,7 @@ func orchestrate(ctx context.Context, only string, seed int64) error {
 		return err
 	}
 	var outs []outcome
-	for _, sc := range scenarios {
+	for _, sc := range scenarios() {
 		if only != "" && sc.Name != only {
 			continue
 		}

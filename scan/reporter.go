@@ -174,7 +174,7 @@ func (r *reporter) Fail(_ context.Context, f connector.Failure) {
 	if f.Scope != "" {
 		r.failed[f.Scope] = struct{}{}
 	}
-	if len(r.msgs) <= maxScanErrors {
+	if len(r.msgs) < maxScanErrors {
 		r.msgs = append(r.msgs, msg)
 	}
 }

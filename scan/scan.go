@@ -88,6 +88,9 @@ func (r *Runner) finish(ctx context.Context, rec nhi.Scan, rep *reporter, st *St
 		rec.Tenant = t
 	}
 	failures, msgs := rep.failures()
+	if failures > len(msgs) {
+		msgs = append(msgs, fmt.Sprintf("... and %d more failures", failures-len(msgs)))
+	}
 	switch {
 	case err != nil:
 		rec.Status = nhi.ScanFailed
@@ -111,9 +114,6 @@ func (r *Runner) finish(ctx context.Context, rec nhi.Scan, rep *reporter, st *St
 			msgs = append(msgs, "saving the cursor failed: "+nhi.ErrorMessage(cerr))
 		}
 	}
-	if len(msgs) > maxScanErrors {
-		msgs = append(msgs[:maxScanErrors], fmt.Sprintf("... and %d more", len(msgs)-maxScanErrors))
-	}
 	rec.Errors = msgs
 	rec.FinishedAt = r.now()
 	rec.Counts = st.counts()
@@ -124,7 +124,9 @@ func (r *Runner) finish(ctx context.Context, rec nhi.Scan, rep *reporter, st *St
 }
 
 // markGone marks what the scan did not see in the scopes it enumerated completely. People
-// go first: the person scopes of people who left the directory are complete too, empty.
+// go first; then the person scopes of everyone gone from the directory count as complete
+// and empty. Taking every gone person, not only those this scan removed, makes the step
+// idempotent: a scan that stopped half-way here is completed by the next one.
 func (r *Runner) markGone(ctx context.Context, rec nhi.Scan, scopes []string) (int, error) {
 	total := 0
 	if i := slices.Index(scopes, connector.ScopePeople); i >= 0 {
@@ -134,13 +136,11 @@ func (r *Runner) markGone(ctx context.Context, rec nhi.Scan, scopes []string) (i
 			return 0, err
 		}
 		total += n
-		if n > 0 {
-			left, err := r.departed(ctx, rec)
-			if err != nil {
-				return total, err
-			}
-			scopes = append(scopes, left...)
+		left, err := r.departed(ctx, rec)
+		if err != nil {
+			return total, err
 		}
+		scopes = append(scopes, left...)
 	}
 	n, err := r.markScopes(ctx, rec, scopes)
 	return total + n, err
@@ -165,9 +165,9 @@ func (r *Runner) markScopes(ctx context.Context, rec nhi.Scan, scopes []string) 
 	return total, nil
 }
 
-// departed returns the person scopes of the people this scan marked gone.
+// departed returns the person scopes of the people gone from the tenant's directory.
 func (r *Runner) departed(ctx context.Context, rec nhi.Scan) ([]string, error) {
-	f := store.PersonFilter{Platform: rec.Platform, Tenant: rec.Tenant, IncludeGone: true, Limit: store.MaxLimit}
+	f := store.PersonFilter{Platform: rec.Platform, Tenant: rec.Tenant, OnlyGone: true, Limit: store.MaxLimit}
 	var out []string
 	for {
 		page, err := r.Store.ListPeople(ctx, f)
@@ -175,9 +175,7 @@ func (r *Runner) departed(ctx context.Context, rec nhi.Scan) ([]string, error) {
 			return nil, err
 		}
 		for _, p := range page.Items {
-			if p.GoneAt.Equal(rec.StartedAt) {
-				out = append(out, connector.PersonScope(p.ExternalID))
-			}
+			out = append(out, connector.PersonScope(p.ExternalID))
 		}
 		if page.Next == "" {
 			return out, nil

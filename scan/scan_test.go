@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -209,6 +210,9 @@ func TestStoreFailureFailsTheScan(t *testing.T) {
 	if rec.Counts.Gone != 0 {
 		t.Errorf("a failed scan marked %d records gone", rec.Counts.Gone)
 	}
+	if got := present(t, db); len(got) != 2 {
+		t.Errorf("the first batch written before the failure was lost: %v", got)
+	}
 }
 
 func TestCancelledScanFails(t *testing.T) {
@@ -219,5 +223,108 @@ func TestCancelledScanFails(t *testing.T) {
 	_, err := newRunner(db).Run(ctx, &scripted{tenant: "C01", users: map[string][]string{"a": {"x"}}}, scan.Options{})
 	if err == nil {
 		t.Fatal("a cancelled scan succeeded")
+	}
+}
+
+func TestManyFailuresAreCountedNotAllKept(t *testing.T) {
+	t.Parallel()
+	users := map[string][]string{}
+	failing := map[string]bool{}
+	for i := range 120 {
+		u := fmt.Sprintf("u%03d", i)
+		users[u], failing[u] = []string{"zoom"}, true
+	}
+	db := openStore(t)
+	rec, err := newRunner(db).Run(context.Background(), &scripted{tenant: "C01", users: users, failing: failing}, scan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Counts.Failures != 120 || len(rec.Errors) != 51 || rec.Errors[50] != "... and 70 more failures" {
+		t.Errorf("failures %d, %d messages, last %q", rec.Counts.Failures, len(rec.Errors), rec.Errors[len(rec.Errors)-1])
+	}
+	stored, err := db.Scan(context.Background(), rec.ID)
+	if err != nil || stored.Tenant != "C01" {
+		t.Errorf("stored scan tenant = %q, %v; want the tenant the connector reported", stored.Tenant, err)
+	}
+}
+
+// flakyGone fails the first MarkGone of identity scopes, after people were marked.
+type flakyGone struct {
+	store.Store
+	failed bool
+}
+
+func (f *flakyGone) MarkGone(ctx context.Context, g store.MarkGone) (int, error) {
+	if !f.failed && !slices.Contains(g.Scopes, connector.ScopePeople) {
+		f.failed = true
+		return 0, errors.New("database is locked")
+	}
+	return f.Store.MarkGone(ctx, g)
+}
+
+func TestInterruptedRemovalIsCompletedByTheNextScan(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := &flakyGone{Store: openStore(t), failed: true}
+	r := newRunner(db)
+	c := &scripted{tenant: "C01", users: map[string][]string{"alice": {"zoom"}, "carol": {"docusign"}}}
+	if _, err := r.Run(ctx, c, scan.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	db.failed = false // the next identity removal fails
+	c.users = map[string][]string{"alice": {"zoom"}}
+	rec, _ := r.Run(ctx, c, scan.Options{})
+	if rec.Status != nhi.ScanFailed {
+		t.Fatalf("status %s, want failed when recording removals fails", rec.Status)
+	}
+	if diff := cmp.Diff([]string{"alice/zoom", "carol/docusign"}, present(t, db)); diff != "" {
+		t.Fatalf("after the failed removal (-want +got):\n%s", diff)
+	}
+	if _, err := r.Run(ctx, c, scan.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"alice/zoom"}, present(t, db)); diff != "" {
+		t.Errorf("the next scan did not finish the removal (-want +got):\n%s", diff)
+	}
+}
+
+// blocking reports one user, then waits for its context to end.
+type blocking struct{ scripted }
+
+func (b *blocking) Discover(ctx context.Context, since nhi.Cursor, r connector.Reporter) (nhi.Cursor, error) {
+	if err := r.Identity(ctx, nhi.Identity{Platform: nhi.PlatformGoogleWorkspace, Tenant: "C01",
+		Kind: nhi.KindOAuthGrant, ExternalID: "alice/new", Name: "new", Scope: "user:alice"}); err != nil {
+		return "", err
+	}
+	if err := r.ScopeComplete(ctx, "user:alice"); err != nil {
+		return "", err
+	}
+	<-ctx.Done()
+	return "", ctx.Err()
+}
+
+func TestCancelMidScanKeepsInventoryAndRecordsTheScan(t *testing.T) {
+	t.Parallel()
+	db := openStore(t)
+	r := newRunner(db)
+	c := &scripted{tenant: "C01", cursor: "c1", users: map[string][]string{"alice": {"zoom", "slack"}}}
+	if _, err := r.Run(context.Background(), c, scan.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	rec, err := r.Run(ctx, &blocking{}, scan.Options{})
+	if nhi.ErrorCode(err) != nhi.CodeCanceled || rec.Status != nhi.ScanFailed {
+		t.Fatalf("Run = %v (%s), want a canceled, failed scan", err, rec.Status)
+	}
+	if diff := cmp.Diff([]string{"alice/slack", "alice/zoom"}, present(t, db)[:2]); diff != "" {
+		t.Errorf("a cancelled scan hid inventory (-want +got):\n%s", diff)
+	}
+	stored, err := db.Scan(context.Background(), rec.ID)
+	if err != nil || stored.Status != nhi.ScanFailed || stored.FinishedAt.IsZero() {
+		t.Errorf("the cancelled scan was not recorded as failed: %+v, %v", stored, err)
+	}
+	if saved, _ := db.Cursor(context.Background(), "test"); saved != "c1" {
+		t.Errorf("cursor = %q after a cancelled scan, want c1", saved)
 	}
 }

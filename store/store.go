@@ -23,7 +23,8 @@ import (
 type Store interface {
 	// BeginScan records a scan as running and returns it with its ID and StartedAt set.
 	BeginScan(ctx context.Context, s nhi.Scan) (nhi.Scan, error)
-	// FinishScan records the final status, counts and errors of a scan.
+	// FinishScan records the final status, counts and errors of a scan, and its tenant
+	// (a connector may learn the tenant's ID only while scanning).
 	FinishScan(ctx context.Context, s nhi.Scan) error
 	// Scan returns one scan.
 	Scan(ctx context.Context, id string) (nhi.Scan, error)
@@ -110,8 +111,10 @@ type PersonFilter struct {
 	Tenant      string
 	Status      nhi.PersonStatus
 	IncludeGone bool
-	Limit       int
-	After       string
+	// OnlyGone selects only people marked gone (and implies IncludeGone).
+	OnlyGone bool
+	Limit    int
+	After    string
 }
 
 // AppSort orders apps.

@@ -91,7 +91,7 @@ func (a *app) listApps(ctx context.Context, p nhi.Platform, by, output string, l
 	if err := sortApps(nil, by); err != nil {
 		return err
 	}
-	db, err := a.openStore(ctx, a.database(""), true)
+	db, err := a.openInventory(ctx)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func writeApps(a *app, apps []rankedApp, output string) error {
 				strings.Join(app.Scopes, " "))
 			continue
 		}
-		rows.row(app.Name, app.ExternalID, fmt.Sprint(app.Users), strings.ToUpper(r.Max.String()),
+		rows.row(app.Name, app.ExternalID, count(int64(app.Users)), strings.ToUpper(r.Max.String()),
 			fmt.Sprintf("%d/%d", r.ByTier[risk.TierCritical], r.ByTier[risk.TierHigh]), shortScopes(r.Top, 2))
 	}
 	return rows.flush()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/connector"
 	"github.com/nhiscope/nhi/connector/googleworkspace/googleworkspacesim"
 	"github.com/nhiscope/nhi/estate"
 )
@@ -170,8 +171,10 @@ func TestScanWithRejectedCredentialsFails(t *testing.T) {
 	if code != exitError || !strings.Contains(strings.ToLower(errOut), "not-an-admin@example.org") {
 		t.Errorf("exit %d, stderr %q; want exit 1 naming the subject", code, errOut)
 	}
-	if strings.Contains(errOut, "PRIVATE KEY") {
-		t.Error("the error leaked key material")
+	for _, line := range keyLines(t, cfg) {
+		if strings.Contains(errOut, line) {
+			t.Errorf("the error leaked key material: %q", line)
+		}
 	}
 }
 
@@ -187,4 +190,134 @@ func identityCount(t *testing.T, cfg string) int {
 		t.Fatalf("inventory list: exit %d %s", code, errOut)
 	}
 	return len(ids)
+}
+
+// keyLines returns the lines of the private key the configuration references.
+func keyLines(t *testing.T, cfg string) []string {
+	t.Helper()
+	c, err := loadConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := connector.SecretRef(c.Connectors[0].Settings["credentials"].Value).Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var key struct {
+		PrivateKey string `json:"private_key"`
+	}
+	if err := json.Unmarshal(b, &key); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(key.PrivateKey, "\n") {
+		if len(l) > 20 && !strings.HasPrefix(l, "-----") {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no key lines")
+	}
+	return out
+}
+
+func TestIncrementalScanPicksUpChanges(t *testing.T) {
+	t.Parallel()
+	sim, cfg := simTenant(t, "")
+	if code, _, errOut := runCLI(t, "scan", "--config", cfg); code != exitOK {
+		t.Fatalf("first scan: exit %d %s", code, errOut)
+	}
+	c, _ := loadConfig(cfg)
+	db := c.Database
+	before := identityCount(t, cfg)
+	// A new grant appears in the tenant after the first scan.
+	est, _ := estate.Generate(estate.Options{Seed: 5, People: 30})
+	p := est.FirstAdmin()
+	if err := sim.AddGrant(p.Email, "999-new.apps.googleusercontent.com", []string{"https://mail.google.com/"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "scan", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "g: succeeded") {
+		t.Fatalf("incremental scan: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if after := identityCount(t, cfg); after != before+1 {
+		t.Errorf("identities %d -> %d, want one more", before, after)
+	}
+	code, out, _ = runCLI(t, "scans", "--db", db, "--output", "json")
+	var scans []nhi.Scan
+	if code != exitOK || json.Unmarshal([]byte(out), &scans) != nil || len(scans) != 2 {
+		t.Fatalf("scans: exit %d, %d scans", code, len(scans))
+	}
+	if scans[0].Full || !scans[1].Full || scans[0].Counts.Requests >= scans[1].Counts.Requests {
+		t.Errorf("the second scan should be incremental and cheaper: %+v", scans)
+	}
+	// The read commands find the database through the configuration.
+	code, out, errOut = runCLI(t, "inventory", "list", "--config", cfg, "--app", "999-new.apps.googleusercontent.com", "--output", "json")
+	var ids []nhi.Identity
+	if code != exitOK || json.Unmarshal([]byte(out), &ids) != nil || len(ids) != 1 || ids[0].OwnerID != p.GoogleID {
+		t.Errorf("inventory list --app: exit %d %s, %+v", code, errOut, ids)
+	}
+}
+
+func TestInventoryFilters(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "f.db")
+	if code, _, errOut := runCLI(t, "demo", "--people", "60", "--seed", "9", "--db", db); code != exitOK {
+		t.Fatalf("demo: %s", errOut)
+	}
+	list := func(args ...string) []nhi.Identity {
+		t.Helper()
+		code, out, errOut := runCLI(t, append([]string{"inventory", "list", "--db", db, "--output", "json"}, args...)...)
+		var ids []nhi.Identity
+		if code != exitOK || json.Unmarshal([]byte(out), &ids) != nil {
+			t.Fatalf("%v: exit %d %s", args, code, errOut)
+		}
+		return ids
+	}
+	all := list()
+	if len(all) < 60 {
+		t.Fatalf("only %d identities", len(all))
+	}
+	first := all[0]
+	for _, id := range list("--app", first.AppID) {
+		if id.AppID != first.AppID {
+			t.Errorf("--app returned %s of app %s", id.ID, id.AppID)
+		}
+	}
+	for _, id := range list("--owner", first.OwnerID) {
+		if id.OwnerID != first.OwnerID {
+			t.Errorf("--owner returned %s of %s", id.ID, id.OwnerID)
+		}
+	}
+	cutoff := time.Now().Add(-90 * 24 * time.Hour)
+	stale := list("--last-used-before", "90d")
+	for _, id := range stale {
+		if !id.LastUsedAt.IsZero() && !id.LastUsedAt.Before(cutoff.Add(time.Minute)) {
+			t.Errorf("--last-used-before 90d returned %s used %s", id.ID, id.LastUsedAt)
+		}
+	}
+	suspended := list("--owner-status", "suspended")
+	if len(stale) == 0 || len(stale) == len(all) || len(suspended) == 0 || len(suspended) == len(all) {
+		t.Errorf("filters select nothing or everything: %d stale, %d suspended of %d", len(stale), len(suspended), len(all))
+	}
+}
+
+func TestPlatformsAreWired(t *testing.T) {
+	t.Parallel()
+	seen := map[nhi.Platform]bool{}
+	for _, p := range platforms() {
+		if p.name == "" || p.check == nil || p.build == nil || seen[p.name] {
+			t.Errorf("platform %+v is incomplete or listed twice", p.name)
+		}
+		seen[p.name] = true
+		if _, ok := platformByName(p.name); !ok {
+			t.Errorf("platformByName(%s) fails", p.name)
+		}
+	}
+	if !seen[nhi.PlatformGoogleWorkspace] {
+		t.Error("google_workspace is not wired")
+	}
+	if _, ok := platformByName("myspace"); ok {
+		t.Error("an unknown platform was found")
+	}
 }

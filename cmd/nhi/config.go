@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -73,7 +74,8 @@ func parseConfig(path string, b []byte) (*fileConfig, error) {
 	probs := &problems{File: path}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, &nhi.Error{Code: nhi.CodeInvalid, Message: path + ": not valid YAML", Err: err}
+		return nil, &nhi.Error{Code: nhi.CodeInvalid, Err: err,
+			Message: path + ": not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	cfg := &fileConfig{Path: path}
 	if len(doc.Content) == 0 {
@@ -86,7 +88,11 @@ func parseConfig(path string, b []byte) (*fileConfig, error) {
 		return nil, probs.asError()
 	}
 	seenConnectors := false
+	dups := duplicateKeys("", probs)
 	for k, v := range pairs(root) {
+		if dups(k) {
+			continue
+		}
 		switch k.Value {
 		case "database":
 			cfg.Database = scalar(v, "database", probs)
@@ -122,6 +128,20 @@ func pairs(m *yaml.Node) func(func(k, v *yaml.Node) bool) {
 	}
 }
 
+// duplicateKeys returns a function that records a problem for a key already seen in the
+// same mapping and reports whether it was a duplicate.
+func duplicateKeys(prefix string, probs *problems) func(k *yaml.Node) bool {
+	seen := map[string]int{}
+	return func(k *yaml.Node) bool {
+		if first, dup := seen[k.Value]; dup {
+			probs.add(k.Line, prefix+k.Value, "duplicate key (first on line %d)", first)
+			return true
+		}
+		seen[k.Value] = k.Line
+		return false
+	}
+}
+
 // scalar returns a scalar node's value, or records a problem.
 func scalar(n *yaml.Node, path string, probs *problems) string {
 	if n.Kind != yaml.ScalarNode {
@@ -145,16 +165,17 @@ func parseConnectors(n *yaml.Node, probs *problems) []connectorConfig {
 			continue
 		}
 		c := connectorConfig{Line: item.Line, Settings: map[string]*yaml.Node{}}
+		dups := duplicateKeys(path+".", probs)
 		for k, v := range pairs(item) {
+			if dups(k) {
+				continue
+			}
 			switch k.Value {
 			case "name":
 				c.Name = scalar(v, path+".name", probs)
 			case "platform":
 				c.Platform = nhi.Platform(scalar(v, path+".platform", probs))
 			default:
-				if _, dup := c.Settings[k.Value]; dup {
-					probs.add(k.Line, path+"."+k.Value, "duplicate key")
-				}
 				c.Settings[k.Value] = v
 			}
 		}
@@ -193,7 +214,7 @@ func setting(c connectorConfig, key, path string, dst any, probs *problems) {
 // unknownSettings records every setting not in known.
 func unknownSettings(c connectorConfig, path string, known []string, probs *problems) {
 	for k, n := range c.Settings {
-		if !contains(known, k) {
+		if !slices.Contains(known, k) {
 			probs.add(n.Line, path+"."+k, "unknown setting for platform %s (known: %s)", c.Platform, strings.Join(known, ", "))
 		}
 	}
@@ -213,13 +234,4 @@ func secretSetting(c connectorConfig, key, path string, probs *problems) connect
 		probs.add(n.Line, path+"."+key, "%s", nhi.ErrorMessage(err))
 	}
 	return ref
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -100,3 +100,16 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestParseConfigNamesDuplicateKeysAndSyntaxLines(t *testing.T) {
+	t.Parallel()
+	text := "connectors:\n  - name: a\n    name: b\n    platform: google_workspace\n    credentials: env:X\n    admin_email: x@example.com\n"
+	_, err := parseConfig("nhi.yaml", []byte(text))
+	if msg := nhi.ErrorMessage(err); !strings.Contains(msg, "nhi.yaml:3: connectors[0].name: duplicate key (first on line 2)") {
+		t.Errorf("duplicate key not reported:\n%s", msg)
+	}
+	_, err = parseConfig("nhi.yaml", []byte("connectors:\n  - name: a\n   platform: [\n"))
+	if msg := nhi.ErrorMessage(err); !strings.Contains(msg, "not valid YAML: line ") {
+		t.Errorf("syntax error without its line: %q", msg)
+	}
+}

@@ -11,14 +11,13 @@ import (
 
 func (a *app) configCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "config", Short: "Check configuration files"}
-	var path string
 	var secrets bool
 	validate := &cobra.Command{
 		Use:   "validate",
 		Short: "Validate a configuration file, reporting every problem with its line",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(path)
+			cfg, err := loadConfig(a.cfgPath)
 			if err != nil {
 				return err
 			}
@@ -27,11 +26,10 @@ func (a *app) configCmd() *cobra.Command {
 					return err
 				}
 			}
-			fmt.Fprintf(a.stdout, "%s: valid, %d connector(s)\n", path, len(cfg.Connectors))
+			fmt.Fprintf(a.stdout, "%s: valid, %d connector(s)\n", a.cfgPath, len(cfg.Connectors))
 			return nil
 		},
 	}
-	validate.Flags().StringVarP(&path, "config", "c", "nhi.yaml", "configuration file")
 	validate.Flags().BoolVar(&secrets, "check-secrets", false, "also check that every secret reference can be read (never prints secrets)")
 	cmd.AddCommand(validate)
 	return cmd

@@ -59,12 +59,10 @@ func (f listFlags) filter(now time.Time) (store.IdentityFilter, error) {
 	var errs []string
 	flt := store.IdentityFilter{Platform: nhi.Platform(f.platform), Kind: nhi.Kind(f.kind),
 		AppID: f.app, Owner: f.owner, OwnerStatus: nhi.PersonStatus(f.ownerStatus), IncludeGone: f.includeGone}
-	if f.kind != "" && !validKind(flt.Kind) {
+	if f.kind != "" && !flt.Kind.Valid() {
 		errs = append(errs, fmt.Sprintf("--kind %q: want one of %s", f.kind, kindList()))
 	}
-	switch flt.OwnerStatus {
-	case "", nhi.PersonActive, nhi.PersonSuspended, nhi.PersonDeparted, nhi.PersonUnknown:
-	default:
+	if f.ownerStatus != "" && !flt.OwnerStatus.Valid() {
 		errs = append(errs, fmt.Sprintf("--owner-status %q: want active, suspended, departed or unknown", f.ownerStatus))
 	}
 	if f.platform != "" {
@@ -84,15 +82,6 @@ func (f listFlags) filter(now time.Time) (store.IdentityFilter, error) {
 		return flt, nhi.Errorf(nhi.CodeInvalid, "%s", strings.Join(errs, "; "))
 	}
 	return flt, nil
-}
-
-func validKind(k nhi.Kind) bool {
-	for _, x := range nhi.Kinds() {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 func kindList() string {
@@ -116,7 +105,7 @@ func (a *app) listIdentities(ctx context.Context, f listFlags) error {
 			limit = 100
 		}
 	}
-	db, err := a.openStore(ctx, a.database(""), true)
+	db, err := a.openInventory(ctx)
 	if err != nil {
 		return err
 	}
@@ -271,7 +260,7 @@ func (a *app) showIdentity(ctx context.Context, id, output string) error {
 	if output != formatTable && output != formatJSON {
 		return nhi.Errorf(nhi.CodeInvalid, "--output %q: want table or json", output)
 	}
-	db, err := a.openStore(ctx, a.database(""), true)
+	db, err := a.openInventory(ctx)
 	if err != nil {
 		return err
 	}

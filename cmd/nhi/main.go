@@ -6,7 +6,7 @@
 //	1  error (a failed scan, an unreachable platform, a store error)
 //	2  usage error or invalid configuration
 //	3  a scan finished partially: some items could not be read (inventory is kept)
-//	4  not found (inventory show or apps show of an unknown ID)
+//	4  not found (inventory show of an unknown ID)
 //	130 interrupted
 package main
 

@@ -43,11 +43,14 @@ func platformNames() []string {
 	return out
 }
 
-var googleKeys = []string{"customer", "admin_email", "credentials", "base_url", "token_url", "concurrency"}
+// googleKeys are the settings of a google_workspace connector.
+func googleKeys() []string {
+	return []string{"customer", "admin_email", "credentials", "base_url", "token_url", "concurrency"}
+}
 
 // googleConfig decodes a google_workspace entry.
 func googleConfig(c connectorConfig, path string, probs *problems) googleworkspace.Config {
-	unknownSettings(c, path, googleKeys, probs)
+	unknownSettings(c, path, googleKeys(), probs)
 	cfg := googleworkspace.Config{Name: c.Name}
 	setting(c, "customer", path, &cfg.Customer, probs)
 	setting(c, "admin_email", path, &cfg.AdminEmail, probs)

@@ -82,7 +82,7 @@ func (p *progress) draw() {
 		fmt.Fprintf(&b, "\x1b[2K%-16s %6s  pages %s  people %s  identities %s",
 			p.names[i], el, count(st.Pages.Load()), count(st.People.Load()), count(st.Identities.Load()))
 		if th := st.Throttled.Load(); th > 0 {
-			fmt.Fprintf(&b, "  throttled %s (waited %s)", count(th), time.Duration(st.WaitNanos.Load()).Truncate(100*time.Millisecond))
+			fmt.Fprintf(&b, "  throttled %s (workers waited %s)", count(th), time.Duration(st.WaitNanos.Load()).Truncate(100*time.Millisecond))
 		}
 		if f := st.Failures.Load(); f > 0 {
 			fmt.Fprintf(&b, "  failures %s", count(f))

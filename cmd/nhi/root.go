@@ -19,6 +19,7 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	dbPath         string
+	cfgPath        string
 	logLevel       string
 }
 
@@ -39,6 +40,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		return nhi.WrapError(nhi.CodeInvalid, err, err.Error())
 	})
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "database file (default: the config's database, else nhi.db)")
+	root.PersistentFlags().StringVarP(&a.cfgPath, "config", "c", "nhi.yaml", "configuration file")
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log level: debug, info, warn, error (logs go to stderr)")
 	root.AddCommand(a.demoCmd(), a.scanCmd(), a.scansCmd(), a.inventoryCmd(), a.appsCmd(), a.configCmd(), a.versionCmd())
 	return root
@@ -62,6 +64,22 @@ func (a *app) database(configured string) string {
 		return configured
 	}
 	return "nhi.db"
+}
+
+// openInventory opens an existing database for a read command: --db, else the database
+// of the configuration file (when there is one), else nhi.db.
+func (a *app) openInventory(ctx context.Context) (store.Store, error) {
+	path := a.dbPath
+	if path == "" {
+		if _, err := os.Stat(a.cfgPath); err == nil {
+			cfg, err := loadConfig(a.cfgPath)
+			if err != nil {
+				return nil, err
+			}
+			path = cfg.Database
+		}
+	}
+	return a.openStore(ctx, a.database(path), true)
 }
 
 // openStore opens the SQLite store at path. mustExist refuses to create a new database,

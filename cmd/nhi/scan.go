@@ -15,7 +15,7 @@ import (
 )
 
 func (a *app) scanCmd() *cobra.Command {
-	var cfgPath, only string
+	var only string
 	var full bool
 	cmd := &cobra.Command{
 		Use:   "scan --config nhi.yaml",
@@ -26,14 +26,13 @@ func (a *app) scanCmd() *cobra.Command {
 			"nothing already in the inventory was removed because of it.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(cfgPath)
+			cfg, err := loadConfig(a.cfgPath)
 			if err != nil {
 				return err
 			}
 			return a.runScans(cmd.Context(), cfg, only, full)
 		},
 	}
-	cmd.Flags().StringVarP(&cfgPath, "config", "c", "nhi.yaml", "configuration file")
 	cmd.Flags().StringVar(&only, "connector", "", "scan only the connector with this name")
 	cmd.Flags().BoolVar(&full, "full", false, "ignore saved cursors and enumerate everything")
 	return cmd
@@ -95,7 +94,7 @@ func (a *app) reportScans(results []scanResult) error {
 	for _, r := range results {
 		rec := r.rec
 		if rec.ID == "" {
-			fmt.Fprintf(a.stderr, "scan could not start: %s\n", nhi.ErrorMessage(r.err))
+			fmt.Fprintf(a.stderr, "scan could not start: %s\n", nhi.CleanText(nhi.ErrorMessage(r.err)))
 			code = exitError
 			continue
 		}
@@ -105,7 +104,7 @@ func (a *app) reportScans(results []scanResult) error {
 			count(int64(c.People)), count(int64(c.Apps)), count(int64(c.Identities)), count(int64(c.Gone)),
 			count(int64(c.Requests)), count(int64(c.Throttled)))
 		for _, e := range rec.Errors {
-			fmt.Fprintf(a.stderr, "  %s: %s\n", rec.Connector, e)
+			fmt.Fprintf(a.stderr, "  %s: %s\n", rec.Connector, nhi.CleanText(e))
 		}
 		switch {
 		case rec.Status == nhi.ScanFailed:

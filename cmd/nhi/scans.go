@@ -22,7 +22,7 @@ func (a *app) scansCmd() *cobra.Command {
 			if output != formatTable && output != formatJSON {
 				return nhi.Errorf(nhi.CodeInvalid, "--output %q: want table or json", output)
 			}
-			db, err := a.openStore(cmd.Context(), a.database(""), true)
+			db, err := a.openInventory(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -62,7 +62,7 @@ func writeTop(a *app, apps []rankedApp) {
 			break
 		}
 		r := app.Reach
-		t.row(app.Name, fmt.Sprint(app.Users), strings.ToUpper(r.Max.String()),
+		t.row(app.Name, count(int64(app.Users)), strings.ToUpper(r.Max.String()),
 			fmt.Sprintf("%d/%d", r.ByTier[risk.TierCritical], r.ByTier[risk.TierHigh]), shortScopes(r.Top, 2))
 	}
 	t.flush()
@@ -84,6 +84,9 @@ func (a *app) offboardingDebt(ctx context.Context, db store.Store) error {
 		n, err := countIdentities(ctx, db, r.f)
 		if err != nil {
 			return err
+		}
+		if n == 0 && r.f.OwnerStatus == nhi.PersonDeparted {
+			continue // Google deletes a departed user's grants with the account
 		}
 		t.row(r.what, count(int64(n)))
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
 	"strings"
 
 	"github.com/nhiscope/nhi"
@@ -66,10 +65,10 @@ func (db *DB) ListIdentities(ctx context.Context, f store.IdentityFilter) (store
 // identityWhere returns the WHERE clause of f and its arguments.
 func identityWhere(f store.IdentityFilter) (string, []any, error) {
 	var w where
-	if f.Kind != "" && !slices.Contains(nhi.Kinds(), f.Kind) {
+	if f.Kind != "" && !f.Kind.Valid() {
 		return "", nil, nhi.Errorf(nhi.CodeInvalid, "invalid kind %q", f.Kind)
 	}
-	if f.OwnerStatus != "" && !validStatus(f.OwnerStatus) {
+	if f.OwnerStatus != "" && !f.OwnerStatus.Valid() {
 		return "", nil, nhi.Errorf(nhi.CodeInvalid, "invalid owner status %q", f.OwnerStatus)
 	}
 	if f.After != "" {

@@ -34,7 +34,7 @@ func (db *DB) ListPeople(ctx context.Context, f store.PersonFilter) (store.Page[
 	if err != nil {
 		return page, err
 	}
-	if f.Status != "" && !validStatus(f.Status) {
+	if f.Status != "" && !f.Status.Valid() {
 		return page, nhi.Errorf(nhi.CodeInvalid, "invalid status %q", f.Status)
 	}
 	var w where
@@ -45,7 +45,8 @@ func (db *DB) ListPeople(ctx context.Context, f store.PersonFilter) (store.Page[
 		}
 		w.add(`(platform, tenant, external_id) > (?, ?, ?)`, keys[0], keys[1], keys[2])
 	}
-	w.addIf(!f.IncludeGone, `gone_at = 0`)
+	w.addIf(!f.IncludeGone && !f.OnlyGone, `gone_at = 0`)
+	w.addIf(f.OnlyGone, `gone_at <> 0`)
 	w.addIf(f.Platform != "", `platform = ?`, string(f.Platform))
 	w.addIf(f.Tenant != "", `tenant = ?`, f.Tenant)
 	w.addIf(f.Status != "", `status = ?`, string(f.Status))

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -42,7 +41,7 @@ func (db *DB) PutPeople(ctx context.Context, scanID string, seen time.Time, peop
 		if p.Platform == "" || p.Tenant == "" || p.ExternalID == "" {
 			return nhi.Errorf(nhi.CodeInvalid, "person %d: platform, tenant and external ID are required", i)
 		}
-		if !validStatus(p.Status) {
+		if !p.Status.Valid() {
 			return nhi.Errorf(nhi.CodeInvalid, "person %d: invalid status %q", i, p.Status)
 		}
 		rows[i] = []any{string(p.Platform), p.Tenant, p.ExternalID, p.Email, strings.ToLower(p.Email),
@@ -128,7 +127,7 @@ func identityArgs(i int, id *nhi.Identity) ([]any, error) {
 	if id.Platform == "" || id.Tenant == "" || id.ExternalID == "" {
 		return nil, nhi.Errorf(nhi.CodeInvalid, "identity %d: platform, tenant and external ID are required", i)
 	}
-	if !slices.Contains(nhi.Kinds(), id.Kind) {
+	if !id.Kind.Valid() {
 		return nil, nhi.Errorf(nhi.CodeInvalid, "identity %d: invalid kind %q", i, id.Kind)
 	}
 	nid := nhi.NewIdentityID(id.Platform, id.Tenant, id.Kind, id.ExternalID)
@@ -167,13 +166,4 @@ func wrapCtx(ctx context.Context, op string) error {
 		return wrap(ctx, op, err)
 	}
 	return nil
-}
-
-// validStatus reports whether s is a known PersonStatus.
-func validStatus(s nhi.PersonStatus) bool {
-	switch s {
-	case nhi.PersonActive, nhi.PersonSuspended, nhi.PersonDeparted, nhi.PersonUnknown:
-		return true
-	}
-	return false
 }

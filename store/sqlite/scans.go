@@ -53,9 +53,10 @@ func (db *DB) FinishScan(ctx context.Context, s nhi.Scan) error {
 	if err != nil {
 		return err
 	}
-	const q = `UPDATE scans SET finished_at = ?, status = ?, counts = ?, errors = ? WHERE id = ?`
+	const q = `UPDATE scans SET finished_at = ?, status = ?, counts = ?, errors = ?,
+		tenant = CASE WHEN ? = '' THEN tenant ELSE ? END WHERE id = ?`
 	return db.withTx(ctx, "finish scan", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, q, ms(s.FinishedAt), string(s.Status), counts, errs, s.ID)
+		res, err := tx.ExecContext(ctx, q, ms(s.FinishedAt), string(s.Status), counts, errs, s.Tenant, s.Tenant, s.ID)
 		if err != nil {
 			return err
 		}

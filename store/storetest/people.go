@@ -54,6 +54,8 @@ func testPeople(t *testing.T, s suite) {
 		{"status", store.PersonFilter{Status: nhi.PersonActive, Platform: gws}, []string{"c1/u1", "c2/u1"}},
 		{"status of the gone", store.PersonFilter{Status: nhi.PersonDeparted}, nil},
 		{"status with gone", store.PersonFilter{Status: nhi.PersonDeparted, IncludeGone: true}, []string{"c1/u3"}},
+		{"only gone", store.PersonFilter{OnlyGone: true}, []string{"c1/u3"}},
+		{"only gone, other tenant", store.PersonFilter{OnlyGone: true, Tenant: "C02"}, nil},
 		{"pages of 1", store.PersonFilter{Limit: 1, IncludeGone: true}, append([]string{"c1/u3"}, present...)},
 		{"pages of 3", store.PersonFilter{Limit: 3}, present},
 	}

@@ -68,6 +68,7 @@ func testFinishScan(t *testing.T, s suite) {
 	}
 	fin := a
 	fin.Status, fin.FinishedAt = nhi.ScanPartial, at(time.Minute)
+	fin.Tenant = "C01-learned" // the tenant a connector learned while scanning
 	fin.Counts = nhi.ScanCounts{People: 1, Apps: 2, Identities: 3, Gone: 4, Failures: 5, Requests: 6, Throttled: 7}
 	fin.Errors = []string{`<script>alert("x")</script>`, "Zoë — 日本語 🚀"}
 	if err := st.FinishScan(t.Context(), fin); err != nil {
