@@ -28,15 +28,16 @@ const (
 const LabelPlatform = string(nhi.PlatformGoogleWorkspace)
 
 // IsCriticalScope reports whether scope is critical by the generator's own ground-truth
-// list: full Gmail, full Drive, Gmail modify and mail forwarding, and the admin scopes
-// that change the directory (users, groups, roles, domains, user security). Read-only
-// admin scopes are not on it. The list is the generator's, independent of any risk
+// list: full Gmail, full Drive, mail forwarding and delegation, full Google Cloud, and the
+// admin scopes that change the directory (users, groups, roles, domains, user security).
+// Read-only admin scopes and Gmail modify (broad, but bounded to one mailbox's messages)
+// are not on it; the list follows the tiers of shared/reference/saas-apis.md section 9.1. The list is the generator's, independent of any risk
 // engine, on purpose: the labels it drives are what the engine is measured against.
 func IsCriticalScope(scope string) bool {
 	switch scope {
 	case ScopeMail,
 		scopePrefix + "drive",
-		scopePrefix + "gmail.modify",
+		scopePrefix + "cloud-platform",
 		scopePrefix + "gmail.settings.sharing",
 		scopePrefix + "admin.directory.user",
 		scopePrefix + "admin.directory.user.security",

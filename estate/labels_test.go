@@ -14,7 +14,7 @@ import (
 // grant by grant, without the generator's code.
 func wantLabels(e *Estate) []Label {
 	critical := []string{"https://mail.google.com/", "https://www.googleapis.com/auth/drive",
-		"https://www.googleapis.com/auth/gmail.modify"}
+		"https://www.googleapis.com/auth/cloud-platform"}
 	var out []Label
 	for _, g := range e.Grants {
 		p, v := e.People[g.Person], e.Vendors[g.Vendor]
@@ -100,7 +100,8 @@ func TestIsCriticalScope(t *testing.T) {
 	tests := map[string]bool{
 		"https://mail.google.com/":                                      true,
 		"https://www.googleapis.com/auth/drive":                         true,
-		"https://www.googleapis.com/auth/gmail.modify":                  true,
+		"https://www.googleapis.com/auth/gmail.modify":                  false,
+		"https://www.googleapis.com/auth/cloud-platform":                true,
 		"https://www.googleapis.com/auth/gmail.settings.sharing":        true,
 		"https://www.googleapis.com/auth/admin.directory.user":          true,
 		"https://www.googleapis.com/auth/admin.directory.group":         true,
