@@ -11,9 +11,16 @@ import (
 // Platform names a SaaS platform nhi connects to.
 type Platform string
 
-// The platforms nhi knows. A platform gets a constant when its connector lands.
+// The platforms nhi knows. The permission catalogue covers all of them; connectors land
+// one platform at a time.
 const (
 	PlatformGoogleWorkspace Platform = "google_workspace"
+	PlatformEntra           Platform = "microsoft_entra"
+	PlatformGitHub          Platform = "github"
+	PlatformSlack           Platform = "slack"
+	PlatformSalesforce      Platform = "salesforce"
+	PlatformOkta            Platform = "okta"
+	PlatformAWS             Platform = "aws"
 )
 
 // Kind is the kind of a non-human identity.

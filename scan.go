@@ -33,6 +33,10 @@ type ScanCounts struct {
 	// Requests and Throttled count HTTP requests made and throttled answers received.
 	Requests  int `json:"requests"`
 	Throttled int `json:"throttled"`
+	// Findings counts the findings the risk evaluation after the scan produced, and
+	// Resolved those it resolved.
+	Findings int `json:"findings"`
+	Resolved int `json:"resolved"`
 }
 
 // Scan is the record of one discovery pass of one connector over one tenant.

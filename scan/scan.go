@@ -13,6 +13,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
+	"github.com/nhiscope/nhi/risk"
 	"github.com/nhiscope/nhi/store"
 )
 
@@ -32,6 +33,9 @@ type Runner struct {
 	Now func() time.Time
 	// BatchSize is the size of store writes; zero means DefaultBatchSize.
 	BatchSize int
+	// Engine, if set, scores the tenant after every scan that did not fail and records
+	// the findings.
+	Engine *risk.Engine
 }
 
 // Options configure one scan.
@@ -114,10 +118,22 @@ func (r *Runner) finish(ctx context.Context, rec nhi.Scan, rep *reporter, st *St
 			msgs = append(msgs, "saving the cursor failed: "+nhi.ErrorMessage(cerr))
 		}
 	}
-	rec.Errors = msgs
-	rec.FinishedAt = r.now()
 	rec.Counts = st.counts()
 	rec.Counts.Failures = failures
+	if rec.Status != nhi.ScanFailed && r.Engine != nil {
+		ev, err := Evaluate(ctx, r.Store, r.Engine, rec.ID, rec.Platform, rec.Tenant, r.now())
+		for _, n := range ev.Findings {
+			rec.Counts.Findings += n
+		}
+		rec.Counts.Resolved = ev.Resolved
+		if err != nil {
+			rec.Status = nhi.ScanPartial
+			msgs = append(msgs, "risk evaluation failed: "+nhi.ErrorMessage(err))
+			log.Error("risk evaluation failed", "err", err)
+		}
+	}
+	rec.Errors = msgs
+	rec.FinishedAt = r.now()
 	log.Info("scan finished", "status", rec.Status, "identities", rec.Counts.Identities,
 		"failures", failures, "duration", rec.FinishedAt.Sub(rec.StartedAt))
 	return rec

@@ -56,6 +56,9 @@ type Store interface {
 	// Counts returns how many present identities there are per platform and kind.
 	Counts(ctx context.Context) ([]KindCount, error)
 
+	// Findings persists the risk engine's findings.
+	Findings
+
 	// Cursor returns the saved cursor of a connector instance, or the zero cursor.
 	Cursor(ctx context.Context, connector string) (nhi.Cursor, error)
 	// SaveCursor saves the cursor of a connector instance.
@@ -72,6 +75,54 @@ type MarkGone struct {
 	Tenant   string
 	Scopes   []string
 	At       time.Time
+}
+
+// Findings persists the findings of the risk engine's evaluations. It is part of Store;
+// storetest checks it.
+type Findings interface {
+	// PutFindings upserts the findings evaluation evalID (a scan ID) produced at time seen.
+	// A new finding opens; a known one keeps FirstSeen and advances LastSeen; a resolved one
+	// reopens; a suppressed one stays suppressed until its suppression's Until passes, then
+	// opens again. Status, FirstSeen, LastSeen and ResolvedAt of the input are ignored.
+	PutFindings(ctx context.Context, evalID string, seen time.Time, findings []nhi.Finding) error
+	// ResolveFindings resolves the open and suppressed findings of the platform and tenant
+	// that evaluation r.EvalID did not produce, and returns how many it resolved.
+	ResolveFindings(ctx context.Context, r ResolveFindings) (int, error)
+	// Finding returns one finding by ID.
+	Finding(ctx context.Context, id string) (nhi.Finding, error)
+	// ListFindings returns findings matching f, most severe first, then by ID.
+	ListFindings(ctx context.Context, f FindingFilter) (Page[nhi.Finding], error)
+	// SuppressFinding suppresses an open or suppressed finding; a zero Suppression
+	// (empty Reason) lifts a suppression. Resolved findings cannot be suppressed.
+	SuppressFinding(ctx context.Context, id string, s nhi.Suppression) (nhi.Finding, error)
+}
+
+// ResolveFindings says which evaluation of which tenant is complete.
+type ResolveFindings struct {
+	EvalID   string
+	Platform nhi.Platform
+	Tenant   string
+	At       time.Time
+}
+
+// FindingFilter selects findings. Zero fields do not filter.
+type FindingFilter struct {
+	Platform nhi.Platform
+	Tenant   string
+	// MinSeverity keeps findings at least this severe.
+	MinSeverity nhi.Severity
+	Signal      string
+	// OWASP matches one OWASP NHI item, e.g. "NHI5:2025" (or its prefix "NHI5").
+	OWASP       string
+	SubjectKind nhi.SubjectKind
+	SubjectID   string
+	AppID       string
+	// Owner matches the owner's external ID or email (emails case-insensitively).
+	Owner string
+	// Status matches one status; the zero value means open and suppressed.
+	Status nhi.FindingStatus
+	Limit  int
+	After  string
 }
 
 // Page is one page of a list and the cursor of the next; Next is empty on the last page.

@@ -32,7 +32,7 @@ func (a *app) appsCmd() *cobra.Command {
 	list.Flags().StringVar(&sortBy, "sort", "users", "order: users (most users first), risk (most dangerous scopes first) or name")
 	list.Flags().StringVarP(&output, "output", "o", formatTable, "output format: table, json or csv")
 	list.Flags().IntVar(&limit, "limit", 0, "at most this many apps; 0 for all")
-	cmd.AddCommand(list)
+	cmd.AddCommand(list, a.appsShowCmd())
 	return cmd
 }
 

@@ -87,7 +87,11 @@ func (a *app) runDemo(ctx context.Context, f demoFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := a.reportScans(a.scanAll(ctx, db, conns, true)); err != nil {
+	engine, err := newEngine(dbPath)
+	if err != nil {
+		return err
+	}
+	if err := a.reportScans(a.scanAll(ctx, db, engine, conns, true)); err != nil {
 		return err
 	}
 	if err := a.summarize(ctx, db, dbPath, keep); err != nil {

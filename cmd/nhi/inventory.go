@@ -289,5 +289,24 @@ func (a *app) showIdentity(ctx context.Context, id, output string) error {
 	if err != nil {
 		return err
 	}
-	return writeIdentity(a.stdout, ident, owner, app, cat, time.Now())
+	now := time.Now()
+	if err := writeIdentity(a.stdout, ident, owner, app, cat, now); err != nil {
+		return err
+	}
+	path, err := a.inventoryPath()
+	if err != nil {
+		return err
+	}
+	engine, err := newEngine(path)
+	if err != nil {
+		return err
+	}
+	in := risk.IdentityInput{Identity: ident, Now: now}
+	if owner.ExternalID != "" {
+		in.Owner = &owner
+	}
+	if app.ExternalID != "" {
+		in.App = &app
+	}
+	return writeScore(a.stdout, engine.ScoreIdentity(&in))
 }

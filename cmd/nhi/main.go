@@ -7,6 +7,7 @@
 //	2  usage error or invalid configuration
 //	3  a scan finished partially: some items could not be read (inventory is kept)
 //	4  not found (inventory show of an unknown ID)
+//	5  scan --fail-on: open findings at or above the given severity
 //	130 interrupted
 package main
 
@@ -29,6 +30,7 @@ const (
 	exitUsage       = 2
 	exitPartial     = 3
 	exitNotFound    = 4
+	exitFindings    = 5
 	exitInterrupted = 130
 )
 

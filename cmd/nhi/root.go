@@ -42,7 +42,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "database file (default: the config's database, else nhi.db)")
 	root.PersistentFlags().StringVarP(&a.cfgPath, "config", "c", "nhi.yaml", "configuration file")
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log level: debug, info, warn, error (logs go to stderr)")
-	root.AddCommand(a.demoCmd(), a.scanCmd(), a.scansCmd(), a.inventoryCmd(), a.appsCmd(), a.configCmd(), a.versionCmd())
+	root.AddCommand(a.demoCmd(), a.scanCmd(), a.scansCmd(), a.inventoryCmd(), a.appsCmd(), a.findingsCmd(), a.intelCmd(), a.configCmd(), a.versionCmd())
 	return root
 }
 
@@ -69,17 +69,27 @@ func (a *app) database(configured string) string {
 // openInventory opens an existing database for a read command: --db, else the database
 // of the configuration file (when there is one), else nhi.db.
 func (a *app) openInventory(ctx context.Context) (store.Store, error) {
-	path := a.dbPath
-	if path == "" {
-		if _, err := os.Stat(a.cfgPath); err == nil {
-			cfg, err := loadConfig(a.cfgPath)
-			if err != nil {
-				return nil, err
-			}
-			path = cfg.Database
-		}
+	path, err := a.inventoryPath()
+	if err != nil {
+		return nil, err
 	}
-	return a.openStore(ctx, a.database(path), true)
+	return a.openStore(ctx, path, true)
+}
+
+// inventoryPath is the database read commands use: --db, else the configuration's, else
+// nhi.db.
+func (a *app) inventoryPath() (string, error) {
+	if a.dbPath != "" {
+		return a.dbPath, nil
+	}
+	if _, err := os.Stat(a.cfgPath); err != nil {
+		return a.database(""), nil
+	}
+	cfg, err := loadConfig(a.cfgPath)
+	if err != nil {
+		return "", err
+	}
+	return a.database(cfg.Database), nil
 }
 
 // openStore opens the SQLite store at path. mustExist refuses to create a new database,

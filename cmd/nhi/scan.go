@@ -10,12 +10,13 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
+	"github.com/nhiscope/nhi/risk"
 	"github.com/nhiscope/nhi/scan"
 	"github.com/nhiscope/nhi/store"
 )
 
 func (a *app) scanCmd() *cobra.Command {
-	var only string
+	var only, failOn string
 	var full bool
 	cmd := &cobra.Command{
 		Use:   "scan --config nhi.yaml",
@@ -23,23 +24,31 @@ func (a *app) scanCmd() *cobra.Command {
 		Long: "Scan every connector of the configuration (or --connector NAME) into the database.\n" +
 			"After the first scan, scans are incremental from the saved cursor unless --full.\n" +
 			"Exit code 3 means a scan finished partially: what could not be read is listed, and\n" +
-			"nothing already in the inventory was removed because of it.",
+			"nothing already in the inventory was removed because of it. With --fail-on SEVERITY,\n" +
+			"exit code 5 means open findings at or above that severity exist for the scanned tenants.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(a.cfgPath)
 			if err != nil {
 				return err
 			}
-			return a.runScans(cmd.Context(), cfg, only, full)
+			var min nhi.Severity
+			if failOn != "" {
+				if min, err = nhi.ParseSeverity(failOn); err != nil {
+					return nhi.WrapError(nhi.CodeInvalid, err, "--fail-on: "+nhi.ErrorMessage(err))
+				}
+			}
+			return a.runScans(cmd.Context(), cfg, only, full, min)
 		},
 	}
 	cmd.Flags().StringVar(&only, "connector", "", "scan only the connector with this name")
 	cmd.Flags().BoolVar(&full, "full", false, "ignore saved cursors and enumerate everything")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 5 when open findings at or above this severity exist (low, medium, high, critical)")
 	return cmd
 }
 
 // runScans builds the connectors of cfg and scans them concurrently into the database.
-func (a *app) runScans(ctx context.Context, cfg *fileConfig, only string, full bool) error {
+func (a *app) runScans(ctx context.Context, cfg *fileConfig, only string, full bool, failOn nhi.Severity) error {
 	if only != "" {
 		var keep []connectorConfig
 		for _, c := range cfg.Connectors {
@@ -56,13 +65,41 @@ func (a *app) runScans(ctx context.Context, cfg *fileConfig, only string, full b
 	if err != nil {
 		return err
 	}
-	db, err := a.openStore(ctx, a.database(cfg.Database), false)
+	path := a.database(cfg.Database)
+	engine, err := newEngine(path)
+	if err != nil {
+		return err
+	}
+	db, err := a.openStore(ctx, path, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	results := a.scanAll(ctx, db, conns, full)
-	return a.reportScans(results)
+	results := a.scanAll(ctx, db, engine, conns, full)
+	if err := a.reportScans(results); err != nil {
+		return err
+	}
+	return a.gate(ctx, db, results, failOn)
+}
+
+// gate fails with exit code 5 when the scanned tenants have open findings at or above min.
+func (a *app) gate(ctx context.Context, db store.Store, results []scanResult, min nhi.Severity) error {
+	if min == "" {
+		return nil
+	}
+	total := 0
+	for _, r := range results {
+		page, err := db.ListFindings(ctx, store.FindingFilter{Platform: r.rec.Platform, Tenant: r.rec.Tenant,
+			MinSeverity: min, Status: nhi.FindingOpen, Limit: store.MaxLimit})
+		if err != nil {
+			return err
+		}
+		total += len(page.Items)
+	}
+	if total > 0 {
+		return &exitStatus{code: exitFindings, msg: fmt.Sprintf("%d open finding(s) at or above %s (nhi findings list --severity %s)", total, min, min)}
+	}
+	return nil
 }
 
 type scanResult struct {
@@ -71,8 +108,8 @@ type scanResult struct {
 }
 
 // scanAll runs one scan per connector at once, with a live display on a terminal.
-func (a *app) scanAll(ctx context.Context, db store.Store, conns []connector.Connector, full bool) []scanResult {
-	runner := &scan.Runner{Store: db, Logger: a.logger()}
+func (a *app) scanAll(ctx context.Context, db store.Store, engine *risk.Engine, conns []connector.Connector, full bool) []scanResult {
+	runner := &scan.Runner{Store: db, Logger: a.logger(), Engine: engine}
 	prog := newProgress(a.stderr)
 	results := make([]scanResult, len(conns))
 	var wg sync.WaitGroup
@@ -99,10 +136,10 @@ func (a *app) reportScans(results []scanResult) error {
 			continue
 		}
 		c := rec.Counts
-		fmt.Fprintf(a.stdout, "%s: %s in %s: %s people, %s apps, %s identities, %s gone, %s requests, %s throttled\n",
+		fmt.Fprintf(a.stdout, "%s: %s in %s: %s people, %s apps, %s identities, %s gone, %s requests, %s throttled, %s findings (%s resolved)\n",
 			rec.Connector, rec.Status, rec.FinishedAt.Sub(rec.StartedAt).Round(time.Millisecond),
 			count(int64(c.People)), count(int64(c.Apps)), count(int64(c.Identities)), count(int64(c.Gone)),
-			count(int64(c.Requests)), count(int64(c.Throttled)))
+			count(int64(c.Requests)), count(int64(c.Throttled)), count(int64(c.Findings)), count(int64(c.Resolved)))
 		for _, e := range rec.Errors {
 			fmt.Fprintf(a.stderr, "  %s: %s\n", rec.Connector, nhi.CleanText(e))
 		}

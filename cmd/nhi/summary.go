@@ -50,6 +50,9 @@ func (a *app) summarize(ctx context.Context, db store.Store, dbPath string, kept
 	if err := a.offboardingDebt(ctx, db); err != nil {
 		return err
 	}
+	if err := a.findingsSummary(ctx, db); err != nil {
+		return err
+	}
 	a.nextSteps(ctx, db, dbPath, kept, apps)
 	return nil
 }
@@ -121,6 +124,7 @@ func (a *app) nextSteps(ctx context.Context, db store.Store, dbPath string, kept
 	} else {
 		fmt.Fprintln(w, "\nWhere to look next:")
 	}
+	fmt.Fprintf(w, "  %s findings list %s --severity high\n", self(), db0)
 	fmt.Fprintf(w, "  %s apps list %s --sort risk\n", self(), db0)
 	if len(apps) > 0 {
 		fmt.Fprintf(w, "  %s inventory list %s --app %s\n", self(), db0, shellQuote(apps[0].ExternalID))
@@ -141,4 +145,60 @@ func self() string {
 		return "go run ./cmd/nhi"
 	}
 	return "nhi"
+}
+
+// findingsSummary prints the open findings by severity and by OWASP NHI item, and the most
+// severe few.
+func (a *app) findingsSummary(ctx context.Context, db store.Store) error {
+	bySeverity := map[nhi.Severity]int{}
+	byOWASP := map[string]int{}
+	var top []nhi.Finding
+	f := store.FindingFilter{Status: nhi.FindingOpen, Limit: store.MaxLimit}
+	for {
+		page, err := db.ListFindings(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, fd := range page.Items {
+			bySeverity[fd.Severity]++
+			for _, o := range owaspShort(fd.OWASP) {
+				byOWASP[o]++
+			}
+			if len(top) < summaryTop {
+				top = append(top, fd)
+			}
+		}
+		if page.Next == "" {
+			break
+		}
+		f.After = page.Next
+	}
+	fmt.Fprintln(a.stdout, "\nOpen findings:")
+	t := newIndentedTable(a.stdout)
+	sev := nhi.Severities()
+	for i := len(sev) - 1; i >= 0; i-- {
+		if n := bySeverity[sev[i]]; n > 0 {
+			t.row(strings.ToUpper(string(sev[i])), count(int64(n)))
+		}
+	}
+	t.flush()
+	fmt.Fprintln(a.stdout, "\nBy OWASP Non-Human Identities Top 10 (2025):")
+	t = newIndentedTable(a.stdout)
+	for i := 1; i <= 10; i++ {
+		id := fmt.Sprintf("NHI%d", i)
+		if n := byOWASP[id]; n > 0 {
+			t.row(id, risk.OWASPTitle(id+":2025"), count(int64(n)))
+		}
+	}
+	t.flush()
+	fmt.Fprintln(a.stdout, "\nMost severe:")
+	t = newIndentedTable(a.stdout)
+	for _, fd := range top {
+		ev := ""
+		if len(fd.Evidence) > 0 {
+			ev = fd.Evidence[0]
+		}
+		t.row(strings.ToUpper(string(fd.Severity)), fd.Signal, ev)
+	}
+	return t.flush()
 }

@@ -17,7 +17,7 @@ func FuzzDecodeCursor(f *testing.F) {
 	cursorLists := []struct {
 		list string
 		n    int
-	}{{listIdentities, 1}, {listPeople, 3}, {listAppsByUsers, 5}, {listAppsByName, 4}}
+	}{{listIdentities, 1}, {listPeople, 3}, {listAppsByUsers, 5}, {listAppsByName, 4}, {listFindings, 2}}
 	f.Add(encodeCursor(listIdentities, "gws_abc"), "a", "b")
 	f.Add(encodeCursor(listPeople, "google_workspace", "C01", "u1"), "\xff", "")
 	f.Add(encodeCursor(listAppsByUsers, "3", "Zeta", "gws", "C01", "A"), "x.y", "=")

@@ -64,13 +64,17 @@ func TestMigrations(t *testing.T) {
 	if err := db.QueryRow(`SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'identities'`).Scan(&tables); err != nil {
 		t.Fatal(err)
 	}
-	if versions != 1 || tables != 1 {
-		t.Errorf("after three opens: %d migrations recorded, %d identities tables; want 1 and 1", versions, tables)
+	files, err := filepath.Glob(filepath.Join("migrations", "*.sql"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("migration files: %v, %v", files, err)
+	}
+	if versions != len(files) || tables != 1 {
+		t.Errorf("after three opens: %d migrations recorded, %d identities tables; want %d and 1", versions, tables, len(files))
 	}
 	if _, err := db.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, '0999_future.sql', 0)`); err != nil {
 		t.Fatal(err)
 	}
-	_, err := sqlite.Open(t.Context(), path)
+	_, err = sqlite.Open(t.Context(), path)
 	if !errors.Is(err, sqlite.ErrNewerSchema) || !strings.Contains(err.Error(), "999") {
 		t.Errorf("Open of a newer schema = %v, want ErrNewerSchema naming version 999", err)
 	}

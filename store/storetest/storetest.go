@@ -26,6 +26,21 @@
 //   - People keep their CreatedAt over a zero one, and LastLogin never moves backwards.
 //   - A cancelled context makes every method fail with an error nhi.ErrorCode reports as
 //     nhi.CodeCanceled.
+//
+// The store must implement store.Findings too, with these choices:
+//   - An empty Finding.ID is derived with nhi.NewFindingID; any other ID, a missing signal,
+//     subject, platform or tenant, an unknown SubjectKind or Severity are CodeInvalid.
+//     PutFindings and ResolveFindings under an unknown evaluation (scan) are CodeNotFound.
+//   - A finding carries a Suppression exactly while it is suppressed: a suppression that
+//     lapses (at the first PutFindings whose seen is at or after its Until) or a
+//     resolution clears it, and a finding produced again after its resolution opens.
+//   - SuppressFinding needs a Reason and an Author that are not blank and an Until that is
+//     zero or after the backend's clock, which the suite takes to be the real time (else
+//     CodeInvalid); a zero At is stamped with the clock. A resolved finding is CodeConflict. An empty Reason with a zero Until lifts:
+//     a suppressed finding opens, others come back unchanged.
+//   - The OWASP filter matches an item case-insensitively, whole or by the part before
+//     its colon ("NHI1" matches "NHI1:2025", not "NHI10:2025"); "%" and "_" match only
+//     themselves.
 package storetest
 
 import (
@@ -63,6 +78,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Apps", testApps},
 		{"Counts", testCounts},
 		{"Cursors", testCursors},
+		{"Findings", testFindings},
 		{"Canceled", testCanceled},
 		{"Close", testClose},
 	}

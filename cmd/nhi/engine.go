@@ -1,0 +1,59 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/risk"
+)
+
+// intelFile is where nhi intel update installs a pack: beside the database.
+func intelFile(dbPath string) string {
+	return filepath.Join(filepath.Dir(dbPath), "nhi-intel.yaml")
+}
+
+// loadIntel returns the pack installed beside the database, or the embedded one.
+func loadIntel(dbPath string) (*risk.Intel, error) {
+	path := intelFile(dbPath)
+	b, err := os.ReadFile(path)
+	switch {
+	case os.IsNotExist(err):
+		return risk.DefaultIntel()
+	case err != nil:
+		return nil, nhi.WrapError(nhi.CodeInvalid, err, "cannot read the installed threat intelligence "+path)
+	}
+	return risk.ParseIntel(path, b)
+}
+
+// newEngine builds the risk engine with the catalogue and the intelligence for dbPath.
+func newEngine(dbPath string) (*risk.Engine, error) {
+	cat, err := risk.DefaultCatalogue()
+	if err != nil {
+		return nil, err
+	}
+	intel, err := loadIntel(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	return risk.NewEngine(cat, intel, risk.Options{})
+}
+
+// writeScore prints a score and the contributions that make it up.
+func writeScore(w io.Writer, s risk.Score) error {
+	fmt.Fprintf(w, "\nRisk score %d/100 (%s):\n", s.Points, s.Severity)
+	if len(s.Contributions) == 0 {
+		fmt.Fprintln(w, "  no signal holds")
+		return nil
+	}
+	t := newIndentedTable(w)
+	t.row("POINTS", "SEVERITY", "SIGNAL", "OWASP", "EVIDENCE")
+	for _, c := range s.Contributions {
+		ev := strings.Join(c.Evidence, "; ")
+		t.row(fmt.Sprintf("+%d", c.Points), string(c.Severity), c.Signal, strings.Join(owaspShort(c.OWASP), ","), ev)
+	}
+	return t.flush()
+}

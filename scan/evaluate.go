@@ -1,0 +1,178 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/risk"
+	"github.com/nhiscope/nhi/store"
+)
+
+// Evaluation is the outcome of scoring one tenant's inventory.
+type Evaluation struct {
+	Identities int
+	Apps       int
+	// Findings counts the findings produced, by severity.
+	Findings map[nhi.Severity]int
+	// Resolved counts findings resolved because their condition no longer holds.
+	Resolved int
+}
+
+// Evaluate scores every present identity and app of one tenant with engine, records the
+// findings under evalID and resolves the findings that no longer hold. It reads the
+// inventory page by page and writes findings in batches, so memory stays bounded by the
+// number of people and apps, not identities.
+func Evaluate(ctx context.Context, db store.Store, engine *risk.Engine, evalID string,
+	p nhi.Platform, tenant string, now time.Time) (Evaluation, error) {
+	ev := Evaluation{Findings: map[nhi.Severity]int{}}
+	people, err := loadPeople(ctx, db, p, tenant)
+	if err != nil {
+		return ev, err
+	}
+	apps, err := loadApps(ctx, db, p, tenant)
+	if err != nil {
+		return ev, err
+	}
+	w := &findingWriter{ctx: ctx, db: db, evalID: evalID, now: now, ev: &ev}
+	tallies := map[string]*risk.AppInput{}
+	f := store.IdentityFilter{Platform: p, Tenant: tenant, Limit: store.MaxLimit}
+	in := risk.IdentityInput{Now: now}
+	for {
+		page, err := db.ListIdentities(ctx, f)
+		if err != nil {
+			return ev, fmt.Errorf("evaluate: list identities: %w", err)
+		}
+		for i := range page.Items {
+			id := &page.Items[i]
+			in.Identity, in.Owner, in.App = *id, ownerOf(people, id), apps[id.AppID]
+			if id.AppID != "" {
+				t := tallies[id.AppID]
+				if t == nil {
+					t = &risk.AppInput{Now: now}
+					tallies[id.AppID] = t
+				}
+				t.AddIdentity(id, in.Owner)
+			}
+			s := engine.ScoreIdentity(&in)
+			if err := w.add(s.Findings(nhi.SubjectIdentity, id.ID, id.Platform, id.Tenant, id.AppID, id.OwnerID)); err != nil {
+				return ev, err
+			}
+			ev.Identities++
+		}
+		if page.Next == "" {
+			break
+		}
+		f.After = page.Next
+	}
+	list := make([]nhi.App, 0, len(apps))
+	for _, app := range apps {
+		list = append(list, *app)
+	}
+	collisions := risk.NameCollisions(list)
+	for _, app := range apps {
+		t := tallies[app.ExternalID]
+		if t == nil {
+			continue // an app none of whose identities is present holds nothing
+		}
+		t.App, t.Collision = *app, collisions[app.ExternalID]
+		s := engine.ScoreApp(t)
+		if err := w.add(s.Findings(nhi.SubjectApp, nhi.AppKey(p, tenant, app.ExternalID), p, tenant, app.ExternalID, "")); err != nil {
+			return ev, err
+		}
+		ev.Apps++
+	}
+	if err := w.flush(); err != nil {
+		return ev, err
+	}
+	n, err := db.ResolveFindings(ctx, store.ResolveFindings{EvalID: evalID, Platform: p, Tenant: tenant, At: now})
+	ev.Resolved = n
+	if err != nil {
+		return ev, fmt.Errorf("evaluate: resolve findings: %w", err)
+	}
+	return ev, nil
+}
+
+// ownerOf returns the owner of id, or nil when nhi has no record of one.
+func ownerOf(people map[string]*nhi.Person, id *nhi.Identity) *nhi.Person {
+	if id.OwnerID == "" {
+		return nil
+	}
+	return people[id.OwnerID]
+}
+
+// loadPeople reads the people of a tenant; a person gone from the directory counts as
+// departed, whatever their last status.
+func loadPeople(ctx context.Context, db store.Store, p nhi.Platform, tenant string) (map[string]*nhi.Person, error) {
+	out := map[string]*nhi.Person{}
+	f := store.PersonFilter{Platform: p, Tenant: tenant, IncludeGone: true, Limit: store.MaxLimit}
+	for {
+		page, err := db.ListPeople(ctx, f)
+		if err != nil {
+			return nil, fmt.Errorf("evaluate: list people: %w", err)
+		}
+		for i := range page.Items {
+			person := &page.Items[i]
+			if !person.GoneAt.IsZero() {
+				person.Status = nhi.PersonDeparted
+			}
+			out[person.ExternalID] = person
+		}
+		if page.Next == "" {
+			return out, nil
+		}
+		f.After = page.Next
+	}
+}
+
+// loadApps reads the apps of a tenant with their aggregates.
+func loadApps(ctx context.Context, db store.Store, p nhi.Platform, tenant string) (map[string]*nhi.App, error) {
+	out := map[string]*nhi.App{}
+	f := store.AppFilter{Platform: p, Tenant: tenant, Limit: store.MaxLimit}
+	for {
+		page, err := db.ListApps(ctx, f)
+		if err != nil {
+			return nil, fmt.Errorf("evaluate: list apps: %w", err)
+		}
+		for i := range page.Items {
+			out[page.Items[i].ExternalID] = &page.Items[i]
+		}
+		if page.Next == "" {
+			return out, nil
+		}
+		f.After = page.Next
+	}
+}
+
+// findingWriter batches findings into the store.
+type findingWriter struct {
+	ctx    context.Context
+	db     store.Store
+	evalID string
+	now    time.Time
+	ev     *Evaluation
+	buf    []nhi.Finding
+}
+
+func (w *findingWriter) add(fs []nhi.Finding) error {
+	for _, f := range fs {
+		w.ev.Findings[f.Severity]++
+	}
+	w.buf = append(w.buf, fs...)
+	if len(w.buf) >= DefaultBatchSize {
+		return w.flush()
+	}
+	return nil
+}
+
+func (w *findingWriter) flush() error {
+	if len(w.buf) == 0 {
+		return nil
+	}
+	if err := w.db.PutFindings(w.ctx, w.evalID, w.now, w.buf); err != nil {
+		return fmt.Errorf("evaluate: put findings: %w", err)
+	}
+	w.buf = w.buf[:0]
+	return nil
+}
