@@ -1,14 +1,24 @@
 package googleworkspace
 
 import (
-	"hash/fnv"
+	"math"
+	"sync"
 	"time"
-
-	reports "google.golang.org/api/admin/reports/v1"
 )
 
 // lookBack is how far back the Reports API keeps token audit events.
 const lookBack = 180 * 24 * time.Hour
+
+// auditOverlap is how far before its cursor an incremental scan reads the token audit log
+// again. Google publishes audit events late: its "Data retention and lag times" page
+// (support.google.com/a/answer/7061566) gives the OAuth Token log a lag of a couple of
+// hours and warns that some events come later still. An event published after a scan but
+// dated before its cursor is picked up by the next scan as long as it is at most this late;
+// events read twice change nothing (grant times are maxima).
+const auditOverlap = 3 * time.Hour
+
+// badTime marks an activity whose time does not parse.
+const badTime = math.MinInt64
 
 // grantTimes are the authorization and last-use times of one grant, in Unix milliseconds;
 // 0 is unknown.
@@ -18,17 +28,24 @@ type grantTimes struct {
 
 // auditLog is what a scan learned from the token audit log, kept compact: two int64s per
 // grant, keyed by a 64-bit hash of user and client ID. A hash collision (about one in
-// 10^10 at a million grants) would at worst lend one grant another's times.
+// 10^10 at a million grants) would at worst lend one grant another's times. Pages are
+// added concurrently; the log is read once they all are.
 type auditLog struct {
+	// since is the cursor the scan resumes from; incremental says it is one.
+	since       cursor
+	incremental bool
+
+	mu     sync.Mutex
 	grants map[uint64]grantTimes
 	// clientTypes maps client IDs to their client_type: one entry per app.
 	clientTypes map[string]string
-	// changed holds the users with events this scan (what an incremental scan re-lists).
+	// changed holds, in an incremental scan, the users with events this scan (whom it
+	// lists the tokens of).
 	changed map[string]struct{}
-	// since is the cursor the scan resumes from; next the one it returns.
-	since, next cursor
-	// incremental says events covered by since are skipped.
-	incremental bool
+	// next is the cursor the scan returns: the newest event seen.
+	next cursor
+	// events counts the activities recorded.
+	events int
 }
 
 // newAuditLog returns an empty log resuming from since (a full scan when !incremental).
@@ -38,93 +55,108 @@ func newAuditLog(since cursor, incremental bool) *auditLog {
 		changed: map[string]struct{}{}, since: since, next: next, incremental: incremental}
 }
 
-// grantKey hashes a (user, client) pair.
-func grantKey(userID, clientID string) uint64 {
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(userID))
-	_, _ = h.Write([]byte{0})
-	_, _ = h.Write([]byte(clientID))
-	return h.Sum64()
+// grantKey hashes a (user, client) pair with 64-bit FNV-1a, a zero byte between the two.
+func grantKey[T string | []byte](userID, clientID T) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(userID); i++ {
+		h = (h ^ uint64(userID[i])) * prime
+	}
+	h *= prime // the zero byte
+	for i := 0; i < len(clientID); i++ {
+		h = (h ^ uint64(clientID[i])) * prime
+	}
+	return h
 }
 
-// times returns the known times of a grant.
+// times returns the known times of a grant. Call it once every page is added.
 func (a *auditLog) times(userID, clientID string) grantTimes {
 	return a.grants[grantKey(userID, clientID)]
 }
 
-// add records one activity. Activities without a parsable time or an actor's profile ID,
-// and events without a client ID, are skipped: they cannot be tied to a grant.
-func (a *auditLog) add(act *reports.Activity) {
-	if act == nil || act.Id == nil {
-		return
-	}
-	t, err := time.Parse(time.RFC3339Nano, act.Id.Time)
-	if err != nil {
-		return
-	}
-	at, q := t.UnixMilli(), act.Id.UniqueQualifier
-	if a.incremental && a.since.seen(at, q) {
-		return
-	}
-	a.next.advance(at, q)
-	if act.Actor == nil || !validID(act.Actor.ProfileId) {
-		return
-	}
-	user := act.Actor.ProfileId
-	for _, ev := range act.Events {
-		if ev == nil {
+// addPage records the activities of one page that lie in [lo, hi): the rest belong to
+// another slice of the log. Activities without a parsable time are skipped, as are, in an
+// incremental scan, events the cursor names (the scan that issued it recorded them).
+func (a *auditLog) addPage(p *auditPage, lo, hi int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i := range p.acts {
+		act := &p.acts[i]
+		if act.at == badTime || act.at < lo || act.at >= hi {
 			continue
 		}
-		client := param(ev, "client_id")
-		if !validID(client) {
+		if a.incremental && a.since.covers(act.at, act.qual) {
 			continue
 		}
-		switch ev.Name {
-		case "authorize", "revoke", "activity":
-		default:
+		a.events++
+		a.next.advance(act.at, act.qual)
+		if user := p.str(act.user); validID(user) {
+			a.addEvents(p, user, act)
+		}
+	}
+}
+
+// addEvents records the events of one activity of user. Events without a client ID are
+// skipped: they cannot be tied to a grant.
+func (a *auditLog) addEvents(p *auditPage, user []byte, act *auditActivity) {
+	for _, ev := range p.events[act.ev0:act.ev1] {
+		client := p.str(ev.client)
+		if ev.name == evOther || !validID(client) {
 			continue
 		}
-		a.changed[user] = struct{}{}
-		if ct := param(ev, "client_type"); ct != "" {
-			a.clientTypes[client] = clientType(ct)
+		if a.incremental {
+			if _, ok := a.changed[string(user)]; !ok {
+				a.changed[string(user)] = struct{}{}
+			}
+		}
+		if ev.clientType.n > 0 {
+			if ct := clientType(p.str(ev.clientType)); a.clientTypes[string(client)] != ct {
+				a.clientTypes[string(client)] = ct
+			}
 		}
 		k := grantKey(user, client)
 		g := a.grants[k]
-		switch ev.Name {
-		case "authorize":
-			g.authorized = max(g.authorized, at)
-		case "activity":
-			g.used = max(g.used, at)
+		switch ev.name {
+		case evAuthorize:
+			g.authorized = max(g.authorized, act.at)
+		case evActivity:
+			g.used = max(g.used, act.at)
 		}
 		a.grants[k] = g
 	}
 }
 
-// param returns the single value of an event parameter, or "".
-func param(ev *reports.ActivityEvents, name string) string {
-	for _, p := range ev.Parameters {
-		if p != nil && p.Name == name {
-			return p.Value
-		}
-	}
-	return ""
-}
-
-// clientType returns a known client_type unchanged and TYPE_UNSPECIFIED for anything else.
-func clientType(s string) string {
-	switch s {
-	case "CONNECTED_DEVICE", "NATIVE_ANDROID", "NATIVE_APPLICATION", "NATIVE_CHROME_EXTENSION",
-		"NATIVE_DESKTOP", "NATIVE_DEVICE", "NATIVE_IOS", "NATIVE_SONY",
-		"NATIVE_UNIVERSAL_WINDOWS_PLATFORM", "TYPE_UNSPECIFIED", "WEB":
-		return s
+// clientType returns a known client_type as it is and TYPE_UNSPECIFIED for anything else.
+func clientType(b []byte) string {
+	switch string(b) {
+	case "CONNECTED_DEVICE":
+		return "CONNECTED_DEVICE"
+	case "NATIVE_ANDROID":
+		return "NATIVE_ANDROID"
+	case "NATIVE_APPLICATION":
+		return "NATIVE_APPLICATION"
+	case "NATIVE_CHROME_EXTENSION":
+		return "NATIVE_CHROME_EXTENSION"
+	case "NATIVE_DESKTOP":
+		return "NATIVE_DESKTOP"
+	case "NATIVE_DEVICE":
+		return "NATIVE_DEVICE"
+	case "NATIVE_IOS":
+		return "NATIVE_IOS"
+	case "NATIVE_SONY":
+		return "NATIVE_SONY"
+	case "NATIVE_UNIVERSAL_WINDOWS_PLATFORM":
+		return "NATIVE_UNIVERSAL_WINDOWS_PLATFORM"
+	case "WEB":
+		return "WEB"
 	}
 	return "TYPE_UNSPECIFIED"
 }
 
 // validID reports whether s can serve as a Google user or client ID: 1 to 256 printable
 // ASCII characters other than space and "/" (which separates them in external IDs).
-func validID(s string) bool {
-	if s == "" || len(s) > 256 {
+func validID[T string | []byte](s T) bool {
+	if len(s) == 0 || len(s) > 256 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -7,29 +7,25 @@ import (
 
 	"golang.org/x/oauth2"
 	admin "google.golang.org/api/admin/directory/v1"
-	reports "google.golang.org/api/admin/reports/v1"
 	"google.golang.org/api/option"
 
 	"github.com/nhiscope/nhi"
 )
 
-// services returns the API clients of one scan: requests go through the throttling
-// transport, authenticated with tokens obtained with ctx.
-func (c *Connector) services(ctx context.Context, rep *syncReporter) (*admin.Service, *reports.Service, error) {
+// services returns the clients of one scan: the Directory API client and the HTTP client
+// under it, which the token audit log and the users' tokens are read with (see rest.go).
+// Requests go through the throttling transport, authenticated with tokens obtained with ctx.
+func (c *Connector) services(ctx context.Context, rep *syncReporter) (*admin.Service, *http.Client, error) {
 	tctx := context.WithValue(ctx, oauth2.HTTPClient, c.base)
 	auth := &oauth2.Transport{Source: tokenSource{src: c.source(tctx)}, Base: c.rt}
 	t := &transport{base: auth, limiters: &c.limiters, policy: c.retry, progress: rep.progress,
 		now: time.Now, sleep: sleepContext}
-	opts := []option.ClientOption{option.WithHTTPClient(&http.Client{Transport: t}), option.WithEndpoint(c.cfg.BaseURL)}
-	dir, err := admin.NewService(ctx, opts...)
+	hc := &http.Client{Transport: t}
+	dir, err := admin.NewService(ctx, option.WithHTTPClient(hc), option.WithEndpoint(c.cfg.BaseURL))
 	if err != nil {
 		return nil, nil, nhi.WrapError(nhi.CodeInternal, err, "cannot set up the Directory API client")
 	}
-	rpt, err := reports.NewService(ctx, opts...)
-	if err != nil {
-		return nil, nil, nhi.WrapError(nhi.CodeInternal, err, "cannot set up the Reports API client")
-	}
-	return dir, rpt, nil
+	return dir, hc, nil
 }
 
 // pages runs fetch for each page of a listing: fetch gets a page token ("" for the first

@@ -1,6 +1,7 @@
 package googleworkspace
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,9 +57,10 @@ func parseTime(s string) time.Time {
 
 // grant is one token of a user with what the audit log says about it.
 type grant struct {
-	tenant, userID string
-	token          *admin.Token
-	times          grantTimes
+	// scope is userScope(userID), made once per user.
+	tenant, userID, scope string
+	token                 *token
+	times                 grantTimes
 	// clientType is the client_type from the audit log, or "".
 	clientType string
 }
@@ -66,10 +68,10 @@ type grant struct {
 // identity converts a grant. ok is false for a token without a usable client ID.
 func (g grant) identity() (id nhi.Identity, ok bool) {
 	t := g.token
-	if t == nil || !validID(t.ClientId) || !validID(g.userID) {
+	if t == nil || t.null || !validID(t.clientID) || !validID(g.userID) {
 		return nhi.Identity{}, false
 	}
-	ext := g.userID + "/" + t.ClientId
+	ext := g.userID + "/" + t.clientID
 	id = nhi.Identity{
 		ID:         nhi.NewIdentityID(nhi.PlatformGoogleWorkspace, g.tenant, nhi.KindOAuthGrant, ext),
 		Platform:   nhi.PlatformGoogleWorkspace,
@@ -77,49 +79,84 @@ func (g grant) identity() (id nhi.Identity, ok bool) {
 		Kind:       nhi.KindOAuthGrant,
 		ExternalID: ext,
 		Name:       appName(t),
-		AppID:      t.ClientId,
+		AppID:      t.clientID,
 		OwnerID:    g.userID,
-		Scope:      userScope(g.userID),
+		Scope:      g.scope,
 		CreatedAt:  unixMilli(g.times.authorized),
 		LastUsedAt: unixMilli(g.times.used),
 		Attributes: map[string]string{
-			"anonymous":  strconv.FormatBool(t.Anonymous),
-			"native_app": strconv.FormatBool(t.NativeApp),
+			"anonymous":  strconv.FormatBool(t.anonymous),
+			"native_app": strconv.FormatBool(t.nativeApp),
 		},
+		Permissions: permissions(t.scopes),
 	}
 	if g.clientType != "" {
 		id.Attributes["client_type"] = g.clientType
 	}
-	seen := make(map[string]bool, len(t.Scopes))
-	for _, s := range t.Scopes {
-		s = nhi.CleanText(s)
-		if s == "" || seen[s] {
-			continue
-		}
-		seen[s] = true
-		id.Permissions = append(id.Permissions, nhi.Permission{Scope: s})
-	}
 	return id, true
 }
 
-// app returns the app of a grant's token.
-func (g grant) app() nhi.App {
+// permissions returns the distinct, cleaned, non-empty scopes as permissions.
+func permissions(scopes []string) []nhi.Permission {
+	var out []nhi.Permission
+	var seen map[string]bool // only for long lists: short ones are searched
+	if len(scopes) > 32 {
+		seen = make(map[string]bool, len(scopes))
+	}
+	for _, s := range scopes {
+		s = cleanText(s)
+		switch {
+		case s == "":
+			continue
+		case seen != nil:
+			if seen[s] {
+				continue
+			}
+			seen[s] = true
+		case slices.ContainsFunc(out, func(p nhi.Permission) bool { return p.Scope == s }):
+			continue
+		}
+		if out == nil {
+			out = make([]nhi.Permission, 0, len(scopes))
+		}
+		out = append(out, nhi.Permission{Scope: s})
+	}
+	return out
+}
+
+// app returns the app of a grant's token, named name (its identity's name).
+func (g grant) app(name string) nhi.App {
 	return nhi.App{
 		Platform:   nhi.PlatformGoogleWorkspace,
 		Tenant:     g.tenant,
-		ExternalID: g.token.ClientId,
-		Name:       appName(g.token),
-		Anonymous:  g.token.Anonymous,
-		Native:     g.token.NativeApp,
+		ExternalID: g.token.clientID,
+		Name:       name,
+		Anonymous:  g.token.anonymous,
+		Native:     g.token.nativeApp,
 	}
 }
 
 // appName returns the cleaned display name of a token's app, or its client ID.
-func appName(t *admin.Token) string {
-	if n := nhi.CleanText(t.DisplayText); n != "" {
+func appName(t *token) string {
+	if n := cleanText(t.displayText); n != "" {
 		return n
 	}
-	return t.ClientId
+	return t.clientID
+}
+
+// cleanText is nhi.CleanText, without its copy for text it leaves as it is: printable
+// ASCII with single spaces between words, at most nhi.MaxTextLen long (client IDs, scopes
+// and most app names).
+func cleanText(s string) string {
+	if len(s) > nhi.MaxTextLen {
+		return nhi.CleanText(s)
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' ') {
+			return nhi.CleanText(s)
+		}
+	}
+	return s
 }
 
 // tenantOf returns the customer ID of a page of users: the first valid one, or "".

@@ -17,8 +17,8 @@ const cursorPrefix = "gws1:"
 const maxCursorQuals = 64
 
 // cursor is where an incremental scan resumes in the token audit log: the time of the
-// newest event seen and the uniqueQualifiers of the events seen at exactly that time (the
-// Reports API's startTime is inclusive).
+// newest event seen and the uniqueQualifiers of the events seen at exactly that time. The
+// scan reads from auditOverlap before that time and skips the events the cursor names.
 //
 // Its text form is
 //
@@ -77,9 +77,11 @@ func parseCursor(s nhi.Cursor) (cursor, error) {
 	return c, nil
 }
 
-// seen reports whether the cursor covers the event at (unix ms) with qualifier q.
-func (c cursor) seen(at, q int64) bool {
-	return at < c.at || at == c.at && slices.Contains(c.quals, q)
+// covers reports whether the cursor names the event at (unix ms) with qualifier q: one of
+// the newest events the scan that issued it saw. Older events are read again (see
+// auditOverlap), since Google may publish them late.
+func (c cursor) covers(at, q int64) bool {
+	return at == c.at && slices.Contains(c.quals, q)
 }
 
 // advance moves the cursor to an event, if it is newer than or as new as the cursor.

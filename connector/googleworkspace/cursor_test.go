@@ -55,18 +55,18 @@ func TestCursorRejectsMalformed(t *testing.T) {
 	}
 }
 
-func TestCursorSeenAndAdvance(t *testing.T) {
+func TestCursorCoversAndAdvance(t *testing.T) {
 	t.Parallel()
 	c := cursor{at: 100, quals: []int64{7}}
 	tests := []struct {
 		at, q int64
 		want  bool
 	}{
-		{99, 1, true}, {100, 7, true}, {100, 8, false}, {101, 7, false},
+		{99, 1, false}, {99, 7, false}, {100, 7, true}, {100, 8, false}, {101, 7, false},
 	}
 	for _, tt := range tests {
-		if got := c.seen(tt.at, tt.q); got != tt.want {
-			t.Errorf("seen(%d, %d) = %v, want %v", tt.at, tt.q, got, tt.want)
+		if got := c.covers(tt.at, tt.q); got != tt.want {
+			t.Errorf("covers(%d, %d) = %v, want %v", tt.at, tt.q, got, tt.want)
 		}
 	}
 	next := cursor{at: c.at, quals: append([]int64(nil), c.quals...)}

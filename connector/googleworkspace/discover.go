@@ -3,15 +3,27 @@ package googleworkspace
 import (
 	"context"
 	"errors"
+	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 	admin "google.golang.org/api/admin/directory/v1"
-	reports "google.golang.org/api/admin/reports/v1"
+	"google.golang.org/api/googleapi"
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
+)
+
+// The members of each answer the connector reads, asked for with Google's fields parameter
+// (partial responses): Google sends, and the connector decodes, nothing else.
+const (
+	activityFields = "nextPageToken,items(id(time,uniqueQualifier),actor/profileId," +
+		"events(name,parameters(name,value)))"
+	userFields googleapi.Field = "nextPageToken,users(id,primaryEmail,name(givenName,familyName,fullName)," +
+		"isAdmin,isDelegatedAdmin,lastLoginTime,creationTime,suspended,archived,orgUnitPath,customerId)"
+	tokenFields = "items(clientId,displayText,anonymous,nativeApp,scopes)"
 )
 
 // Page sizes asked for: the most each API serves.
@@ -32,21 +44,27 @@ var (
 type scan struct {
 	c     *Connector
 	dir   *admin.Service
-	rpt   *reports.Service
+	hc    *http.Client
+	strs  interner
+	lists sync.Pool // of *tokenList, reused from user to user
 	rep   *syncReporter
 	audit *auditLog
 	// tenant is the customer ID the users listing gave; users the IDs it listed.
 	tenant string
 	users  []string
-	// identities and failures count what was reported, for the log.
+	// identities and failures count what was reported, and auditTook is how long reading
+	// the audit log took, for the log.
 	identities, failures atomic.Int64
+	auditTook            time.Duration
 }
 
 // Discover enumerates the tenant's OAuth grants into r; see connector.Connector. A full
 // scan (since == "") reads the token audit log of the last 180 days, lists every user and
-// lists the tokens of each. An incremental scan reads the audit log since the cursor, lists
-// the users again (for their status) and lists the tokens of the users with token events
-// since then. The returned cursor marks the newest audit event seen.
+// lists the tokens of each. An incremental scan reads the audit log since the cursor, less
+// auditOverlap (Google publishes audit events late), lists the users again (for their
+// status) and lists the tokens of the users with token events in that time. The audit log
+// is read in parallel time slices (see auditReader). The returned cursor marks the newest
+// audit event seen.
 func (c *Connector) Discover(ctx context.Context, since nhi.Cursor, r connector.Reporter) (nhi.Cursor, error) {
 	var from cursor
 	incremental := since != ""
@@ -57,11 +75,11 @@ func (c *Connector) Discover(ctx context.Context, since nhi.Cursor, r connector.
 		}
 	}
 	rep := newSyncReporter(r)
-	dir, rpt, err := c.services(ctx, rep)
+	dir, hc, err := c.services(ctx, rep)
 	if err != nil {
 		return "", err
 	}
-	s := &scan{c: c, dir: dir, rpt: rpt, rep: rep, audit: newAuditLog(from, incremental)}
+	s := &scan{c: c, dir: dir, hc: hc, rep: rep, audit: newAuditLog(from, incremental)}
 	start := time.Now()
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.readAudit(gctx) })
@@ -75,35 +93,27 @@ func (c *Connector) Discover(ctx context.Context, since nhi.Cursor, r connector.
 	c.setTenant(s.tenant)
 	c.env.Log().DebugContext(ctx, "google workspace scan done", "connector", c.cfg.Name, "tenant", s.tenant,
 		"incremental", incremental, "users", len(s.users), "identities", s.identities.Load(),
-		"failures", s.failures.Load(), "took", time.Since(start))
+		"audit_events", s.audit.events, "audit_took", s.auditTook, "failures", s.failures.Load(),
+		"took", time.Since(start))
 	return nhi.Cursor(s.audit.next.String()), nil
 }
 
 // readAudit reads the token audit log: all of it the API keeps for a full scan, the events
-// since the cursor for an incremental one.
+// since the cursor (less auditOverlap) for an incremental one.
 func (s *scan) readAudit(ctx context.Context) error {
-	call := s.rpt.Activities.List("all", "token").MaxResults(activitiesPageSize)
-	if cust := s.c.cfg.Customer; cust != DefaultCustomer {
-		call.CustomerId(cust)
-	}
+	now := s.c.env.Clock()()
+	floor := int64(noStart)
 	// A cursor older than the look-back asks for everything the API keeps, the default.
-	if at := s.audit.since.at; at > 0 && s.c.env.Clock()().Sub(time.UnixMilli(at)) < lookBack-time.Hour {
-		call.StartTime(time.UnixMilli(at).UTC().Format("2006-01-02T15:04:05.000Z"))
+	if at := s.audit.since.at; at > 0 {
+		if from := time.UnixMilli(at).Add(-auditOverlap); now.Sub(from) < lookBack-time.Hour {
+			floor = from.UnixMilli()
+		}
 	}
-	err := pages(func(token string) (string, error) {
-		res, err := call.PageToken(token).Context(ctx).Do()
-		if err == nil && res == nil {
-			err = errNullPage // the client decodes a "null" answer to nil
-		}
-		if err != nil {
-			return "", err
-		}
-		s.rep.progress(connector.Progress{Kind: connector.ProgressPage, Resource: resActivities})
-		for _, a := range res.Items {
-			s.audit.add(a)
-		}
-		return res.NextPageToken, nil
-	})
+	workers := min(s.c.cfg.Concurrency, maxAuditReaders)
+	r := newAuditReader(s.fetchActivities, s.audit, workers, floor, now.Add(-lookBack).UnixMilli())
+	start := time.Now()
+	err := r.read(ctx)
+	s.auditTook = time.Since(start)
 	return s.c.mapError(err, resActivities)
 }
 
@@ -111,7 +121,7 @@ func (s *scan) readAudit(ctx context.Context) error {
 // user was usable.
 func (s *scan) listUsers(ctx context.Context) error {
 	call := s.dir.Users.List().Customer(s.c.cfg.Customer).MaxResults(usersPageSize).ShowDeleted("false").
-		Projection("basic").ViewType("admin_view").OrderBy("email")
+		Projection("basic").ViewType("admin_view").OrderBy("email").Fields(userFields)
 	complete := true
 	seen := map[string]bool{}
 	err := pages(func(token string) (string, error) {
@@ -199,8 +209,13 @@ func (s *scan) listTokens(ctx context.Context, users []string) error {
 // userTokens lists one user's tokens and reports them, then completes the user's scope.
 // A failure confined to the user is reported with Fail and leaves the scope incomplete.
 func (s *scan) userTokens(ctx context.Context, userID string) error {
-	res, err := s.dir.Tokens.List(userID).Context(ctx).Do()
-	if err == nil && res == nil {
+	l, _ := s.lists.Get().(*tokenList)
+	if l == nil {
+		l = &tokenList{}
+	}
+	defer s.lists.Put(l)
+	err := s.fetchTokens(ctx, userID, l)
+	if err == nil && l.null {
 		err = errNullPage
 	}
 	if err != nil {
@@ -213,21 +228,22 @@ func (s *scan) userTokens(ctx context.Context, userID string) error {
 		return nil
 	}
 	s.rep.progress(connector.Progress{Kind: connector.ProgressPage, Resource: resTokens})
-	complete := true
-	for _, t := range res.Items {
-		g := grant{tenant: s.tenant, userID: userID, token: t}
-		if t != nil {
-			g.times, g.clientType = s.audit.times(userID, t.ClientId), s.audit.clientTypes[t.ClientId]
+	complete, scope := true, userScope(userID)
+	for i := range l.items {
+		t := &l.items[i]
+		g := grant{tenant: s.tenant, userID: userID, scope: scope, token: t}
+		if !t.null {
+			g.times, g.clientType = s.audit.times(userID, t.clientID), s.audit.clientTypes[t.clientID]
 		}
 		id, ok := g.identity()
 		if !ok {
 			complete = false
 			s.failures.Add(1)
-			s.rep.fail(ctx, connector.Failure{Scope: userScope(userID), Resource: "a token of user " + userID,
+			s.rep.fail(ctx, connector.Failure{Scope: scope, Resource: "a token of user " + userID,
 				Err: nhi.Errorf(nhi.CodeInvalid, "Google listed a token without a valid client ID")})
 			continue
 		}
-		if err := s.rep.identity(ctx, g.app(), id); err != nil {
+		if err := s.rep.identity(ctx, g.app(id.Name), id); err != nil {
 			return err
 		}
 		s.identities.Add(1)
@@ -235,5 +251,5 @@ func (s *scan) userTokens(ctx context.Context, userID string) error {
 	if !complete {
 		return nil
 	}
-	return s.rep.complete(ctx, userScope(userID))
+	return s.rep.complete(ctx, scope)
 }

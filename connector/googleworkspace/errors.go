@@ -73,7 +73,8 @@ func (c *Connector) mapError(err error, resource string) error {
 	}
 	var se *json.SyntaxError
 	var ue *json.UnmarshalTypeError
-	if errors.As(err, &se) || errors.As(err, &ue) || errors.Is(err, errPageLoop) || errors.Is(err, errNullPage) || errors.Is(err, errTooLarge) {
+	if errors.As(err, &se) || errors.As(err, &ue) || errors.Is(err, errPageLoop) || errors.Is(err, errNullPage) || errors.Is(err, errTooLarge) ||
+		errors.Is(err, errJSON) {
 		return nhi.WrapError(nhi.CodeUnavailable, err, fmt.Sprintf("Google answered %s with a malformed page", resource))
 	}
 	return nhi.WrapError(nhi.CodeUnavailable, err, fmt.Sprintf("cannot reach Google's Admin SDK at %s to read %s", c.cfg.BaseURL, resource))

@@ -28,6 +28,7 @@ type activityQuery struct {
 	from    eventKey // events below this key are served
 	size    int
 	fp      uint64
+	fields  *fieldMask
 }
 
 // activityFilter is one term of the filters parameter: name==value or name<>value.
@@ -46,6 +47,7 @@ func (s *Server) parseActivityQuery(r *http.Request) (activityQuery, *apiError) 
 		func() *apiError { return s.parseMaxResults(q, activitiesMaxPage, &aq.size) },
 		func() *apiError { return aq.parseTimes(q, s.now()) },
 		aq.parseFilters(q.Get("filters")),
+		func() (e *apiError) { aq.fields, e = s.schemas.fields(q.Get("fields"), s.schemas.activities); return e },
 	} {
 		if e := step(); e != nil {
 			return activityQuery{}, e
@@ -89,7 +91,9 @@ func (s *Server) parseActivityPath(r *http.Request, aq *activityQuery) *apiError
 }
 
 // parseTimes sets the time window: from startTime (or the look-back, whichever is later)
-// to endTime (or now), both inclusive.
+// to endTime (or now), both inclusive. Google's reference returns activities "from
+// startTime until endTime" without saying whether one at endTime is included; the
+// simulator includes it, and the connector works either way.
 func (aq *activityQuery) parseTimes(q url.Values, now time.Time) *apiError {
 	start, end := now.Add(-lookBack), now
 	var startSet, endSet time.Time
@@ -108,7 +112,7 @@ func (aq *activityQuery) parseTimes(q url.Values, now time.Time) *apiError {
 		}
 		*p.dst = t
 	}
-	if !startSet.IsZero() && !endSet.IsZero() && startSet.After(endSet) {
+	if !startSet.IsZero() && !endSet.IsZero() && !startSet.Before(endSet) {
 		e := invalidParam("startTime", "Start time occurs after end time")
 		return &e
 	}
@@ -156,7 +160,9 @@ func (s *Server) listActivities(w http.ResponseWriter, r *http.Request, _ caller
 		return
 	}
 	v := s.w.snapshot()
-	page := newListPage("admin#reports#activities", "items")
+	bp := s.buffer()
+	page := newListPage(*bp, "admin#reports#activities", "items", aq.fields)
+	am := newActivityMask(aq.fields.sub("items"))
 	var last eventKey
 	more := false
 	emit := func(key eventKey, render func([]byte) []byte) bool {
@@ -170,17 +176,19 @@ func (s *Server) listActivities(w http.ResponseWriter, r *http.Request, _ caller
 	if aq.app == appToken {
 		walkEvents(s.w.static, v.dyn, aq.from, aq.lo, func(ev *event) bool {
 			return !s.tokenEventMatches(&v, ev, &aq) ||
-				emit(ev.key(), func(b []byte) []byte { return s.appendTokenActivity(b, &v, ev) })
+				emit(ev.key(), func(b []byte) []byte { return s.appendTokenActivity(b, &v, ev, &am) })
 		})
 	} else {
 		walkAdmin(v.admin, aq.from, aq.lo, func(ev *adminEvent) bool {
 			return !s.adminEventMatches(ev, &aq) ||
-				emit(ev.key, func(b []byte) []byte { return s.appendAdminActivity(b, ev) })
+				emit(ev.key, func(b []byte) []byte { return s.appendAdminActivity(b, ev, &am) })
 		})
 	}
 	next := ""
 	if more {
 		next = s.encodePageToken(pageActivities, aq.fp, last.at, last.qual)
 	}
-	writeJSON(w, http.StatusOK, page.finish(next))
+	body := page.finish(next)
+	writeJSON(w, http.StatusOK, body)
+	s.release(bp, body)
 }

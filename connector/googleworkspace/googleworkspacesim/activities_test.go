@@ -221,6 +221,7 @@ func TestActivitiesErrors(t *testing.T) {
 		status    int
 	}{
 		{"start after end", base + "all/applications/token?startTime=2025-08-02T00:00:00Z&endTime=2025-08-01T00:00:00Z", 400},
+		{"start at end", base + "all/applications/token?startTime=2025-08-01T00:00:00Z&endTime=2025-08-01T00:00:00.000Z", 400},
 		{"bad startTime", base + "all/applications/token?startTime=yesterday", 400},
 		{"maxResults 0", base + "all/applications/token?maxResults=0", 400},
 		{"maxResults 1001", base + "all/applications/token?maxResults=1001", 400},

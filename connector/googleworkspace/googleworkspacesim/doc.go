@@ -14,13 +14,17 @@
 //     activities.list (startTime, endTime, eventName, filters with == and <>,
 //     actorIpAddress, maxResults, pageToken, customerId), newest first, 180 days back.
 //
+// Every listing and tokens.get take Google's standard fields parameter (partial responses:
+// "a,b", "a/b", "a(b,c)", "*"), applied while the answer is rendered; a member the resource
+// lacks is a 400 invalidParameter "Invalid field selection <name>", as Google answers it.
+//
 // Wire details follow Google: int64 values as JSON strings, entity tags with their quotes,
 // nextPageToken absent on the last page, items omitted when empty, 204 with no body on
 // DELETE, and Google's JSON error envelope for 400, 401, 403 (insufficient scope, and
 // userRateLimitExceeded when throttled), 404 and 429 (RESOURCE_EXHAUSTED). Like Google, it
 // sends no Retry-After. Where Google's behaviour is undocumented the simulator picks one
 // and sticks to it: showDeleted=true lists deleted users only; an unknown customer is a 400
-// and a foreign domain a 403.
+// and a foreign domain a 403; activities.list includes events at endTime as at startTime.
 //
 // Token audit events are derived from the estate (an authorize event at each grant's
 // AuthorizedAt, an activity event at its LastUsedAt plus up to two earlier ones, authorize

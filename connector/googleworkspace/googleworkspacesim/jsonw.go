@@ -20,10 +20,10 @@ const hexDigits = "0123456789abcdef"
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	for i := plainPrefix(s); i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if !needsEscape(c) {
 				i++
 				continue
 			}
@@ -49,6 +49,43 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// The ASCII bytes appendString escapes, as bit sets: control characters, '"', '&', '<'
+// and '>' below 64, '\\' above.
+const (
+	escapeLow  uint64 = 1<<32 - 1 | 1<<'"' | 1<<'&' | 1<<'<' | 1<<'>'
+	escapeHigh uint64 = 1 << ('\\' - 64)
+)
+
+// needsEscape reports whether the ASCII byte c needs an escape in a JSON string.
+func needsEscape(c byte) bool {
+	if c < 64 {
+		return escapeLow>>c&1 != 0
+	}
+	return escapeHigh>>(c-64)&1 != 0
+}
+
+// plainPrefix returns the length of the longest prefix of s that needs no escape, eight
+// bytes at a time: identifiers and scopes, most of what the simulator writes, are plain.
+func plainPrefix(s string) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	// zero reports whether a byte of v is zero.
+	zero := func(v uint64) bool { return (v-ones)&^v&highs != 0 }
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		if w&highs != 0 || (w-ones*0x20)&^w&highs != 0 || zero(w^ones*'"') || zero(w^ones*'\\') ||
+			zero(w^ones*'<') || zero(w^ones*'>') || zero(w^ones*'&') {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || needsEscape(c) {
+			break
+		}
+	}
+	return i
 }
 
 // appendEscapedByte appends the JSON escape of an ASCII byte that needs one.
@@ -86,11 +123,6 @@ func appendStringField(b []byte, key, value string) []byte {
 	return appendString(appendKey(b, key), value)
 }
 
-// appendBoolField appends "key":true or "key":false.
-func appendBoolField(b []byte, key string, v bool) []byte {
-	return strconv.AppendBool(appendKey(b, key), v)
-}
-
 // appendInt64String appends an int64 the way Google's JSON carries it: as a string.
 func appendInt64String(b []byte, v int64) []byte {
 	b = append(b, '"')
@@ -115,9 +147,34 @@ const googleTimeLayout = "2006-01-02T15:04:05.000Z"
 
 // appendTime appends t as a JSON string in Google's format.
 func appendTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		b = append(b, '"')
+		b = t.AppendFormat(b, googleTimeLayout)
+		return append(b, '"')
+	}
+	h, mi, s := t.Clock()
+	ms := t.Nanosecond() / int(time.Millisecond)
 	b = append(b, '"')
-	b = t.UTC().AppendFormat(b, googleTimeLayout)
-	return append(b, '"')
+	b = appendDigits(b, y, 4)
+	b = appendDigits(append(b, '-'), int(mo), 2)
+	b = appendDigits(append(b, '-'), d, 2)
+	b = appendDigits(append(b, 'T'), h, 2)
+	b = appendDigits(append(b, ':'), mi, 2)
+	b = appendDigits(append(b, ':'), s, 2)
+	b = appendDigits(append(b, '.'), ms, 3)
+	return append(b, 'Z', '"')
+}
+
+// appendDigits appends v, which is not negative, as exactly n decimal digits.
+func appendDigits(b []byte, v, n int) []byte {
+	var d [4]byte
+	for i := n - 1; i >= 0; i-- {
+		d[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return append(b, d[:n]...)
 }
 
 // Entity tags are computed on every answer and must not allocate; hashString folds a
@@ -163,40 +220,48 @@ func appendEtag(b []byte, h uint64) []byte {
 }
 
 // listPage builds a list answer: {"kind":...,"<field>":[...],"etag":...,"nextPageToken":...},
-// the field omitted when the page is empty, as Google does.
+// the field omitted when the page is empty, as Google does, and the members a fields
+// parameter leaves out omitted too.
 type listPage struct {
 	b     []byte
 	field string
-	n     int
-	h     uint64
+	m     *fieldMask
+	items bool // whether m selects field
+	// skip receives the items m leaves out, which are rendered only for the entity tag.
+	skip []byte
+	n    int
+	h    uint64
 }
 
-// newListPage starts a list answer of the given kind whose items go in field.
-func newListPage(kind, field string) *listPage {
-	return &listPage{b: appendStringField([]byte("{"), "kind", kind), field: field, h: fnvOffset}
+// newListPage starts a list answer of the given kind whose items go in field, filtered by
+// m, in buf.
+func newListPage(buf []byte, kind, field string, m *fieldMask) *listPage {
+	return &listPage{b: m.str(append(buf[:0], '{'), "kind", kind), field: field, m: m, items: m.has(field), h: fnvOffset}
 }
 
 // add appends one item, rendered by render, which returns the item's hash.
 func (p *listPage) add(render func([]byte) ([]byte, uint64)) {
-	if p.n == 0 {
-		p.b = append(appendKey(p.b, p.field), '[')
-	} else {
-		p.b = append(p.b, ',')
-	}
 	var h uint64
-	p.b, h = render(p.b)
+	switch {
+	case !p.items:
+		p.skip, h = render(p.skip[:0])
+	case p.n == 0:
+		p.b, h = render(append(appendKey(p.b, p.field), '['))
+	default:
+		p.b, h = render(append(p.b, ','))
+	}
 	p.h = p.h*fnvPrime ^ h
 	p.n++
 }
 
 // finish closes the answer, with nextPageToken unless it is empty.
 func (p *listPage) finish(next string) []byte {
-	if p.n > 0 {
+	if p.n > 0 && p.items {
 		p.b = append(p.b, ']')
 	}
-	p.b = appendEtag(appendKey(p.b, "etag"), p.h)
+	p.b = p.m.etag(p.b, p.h)
 	if next != "" {
-		p.b = appendStringField(p.b, "nextPageToken", next)
+		p.b = p.m.str(p.b, "nextPageToken", next)
 	}
 	return append(p.b, "}\n"...)
 }

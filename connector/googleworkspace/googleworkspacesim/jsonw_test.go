@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAppendStringMatchesEncodingJSON(t *testing.T) {
@@ -112,4 +113,36 @@ func FuzzQueries(f *testing.F) {
 			t.Fatalf("%s %s?%s: %d, body not JSON: %q", method, path, query, w.Code, w.Body)
 		}
 	})
+}
+
+func TestAppendTimeMatchesFormat(t *testing.T) {
+	t.Parallel()
+	for _, tm := range []time.Time{
+		time.Date(2025, 8, 12, 10, 1, 2, 123_456_789, time.UTC), time.Unix(0, 0),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(2024, 2, 29, 7, 8, 9, 5_000_000, time.FixedZone("x", -5*3600)),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		want := `"` + tm.UTC().Format(googleTimeLayout) + `"`
+		if got := string(appendTime(nil, tm)); got != want {
+			t.Errorf("appendTime(%v) = %s, want %s", tm, got, want)
+		}
+	}
+}
+
+func TestPlainPrefix(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		s    string
+		want int
+	}{
+		{"", 0}, {"abc", 3}, {"https://www.googleapis.com/auth/drive", 37}, {"0123456\"89", 7}, {"01234567\\9", 8},
+		{"0123456789<", 10}, {"a>", 1}, {"&", 0}, {"0123456789abcde\x1f", 15}, {"0123456789abcdef\x7f", 17},
+		{"caf\u00e9 au lait", 3}, {"01234567\x00", 8},
+	}
+	for _, tt := range tests {
+		if got := plainPrefix(tt.s); got != tt.want {
+			t.Errorf("plainPrefix(%q) = %d, want %d", tt.s, got, tt.want)
+		}
+	}
 }

@@ -3,7 +3,6 @@ package googleworkspacesim
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/nhiscope/nhi/estate"
 )
@@ -169,43 +168,4 @@ func (s *Server) adminEventMatches(ev *adminEvent, aq *activityQuery) bool {
 		}
 	}
 	return true
-}
-
-// appendActivityHead renders an activity up to and including "events":[{ .
-func (s *Server) appendActivityHead(b []byte, key eventKey, app string, actor int32, ip string) []byte {
-	per := &s.w.e.People[actor]
-	b = append(b, `{"kind":"admin#reports#activity","id":{"time":`...)
-	b = appendTime(b, time.UnixMilli(key.at))
-	b = appendInt64String(appendKey(b, "uniqueQualifier"), key.qual)
-	b = appendStringField(b, "applicationName", app)
-	b = appendStringField(b, "customerId", s.w.e.CustomerID)
-	b = append(b, '}')
-	b = appendEtag(appendKey(b, "etag"), mix64(uint64(key.qual)))
-	b = append(appendKey(b, "actor"), `{"callerType":"USER"`...)
-	b = appendStringField(b, "email", per.Email)
-	b = appendStringField(b, "profileId", per.GoogleID)
-	b = append(b, '}')
-	b = appendStringField(b, "ownerDomain", s.w.domain)
-	b = appendStringField(b, "ipAddress", ip)
-	return append(appendKey(b, "events"), "[{"...)
-}
-
-// appendParam renders one single-valued parameter.
-func appendParam(b []byte, name, value string) []byte {
-	if b[len(b)-1] != '[' {
-		b = append(b, ',')
-	}
-	b = append(b, `{"name":`...)
-	b = appendString(b, name)
-	return append(appendStringField(b, "value", value), '}')
-}
-
-// appendMultiParam renders one multiValue parameter.
-func appendMultiParam(b []byte, name string, values []string) []byte {
-	if b[len(b)-1] != '[' {
-		b = append(b, ',')
-	}
-	b = append(b, `{"name":`...)
-	b = appendString(b, name)
-	return append(appendStrings(appendKey(b, "multiValue"), values), '}')
 }

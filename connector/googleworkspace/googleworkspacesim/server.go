@@ -93,7 +93,8 @@ type Server struct {
 	pageKey []byte
 	quotas  [2]*bucket // by api
 	auth    *authority
-	bufs    sync.Pool // of *[]byte: answer buffers of the tokens endpoint
+	schemas *schemas  // of the resources a fields parameter filters
+	bufs    sync.Pool // of *[]byte: answer buffers
 
 	faultMu   sync.Mutex
 	faults    []*Fault
@@ -109,7 +110,7 @@ func New(e *estate.Estate, o Options) (*Server, error) {
 	if err := o.validate(e); err != nil {
 		return nil, err
 	}
-	s := &Server{opts: o, now: o.Now, clock: o.Clock, w: newWorld(e)}
+	s := &Server{opts: o, now: o.Now, clock: o.Clock, w: newWorld(e), schemas: newSchemas()}
 	if s.now == nil {
 		t := dataNow(e)
 		s.now = func() time.Time { return t }
@@ -256,3 +257,19 @@ func (r *recorder) WriteHeader(code int) {
 
 // Unwrap returns the underlying writer, for http.ResponseController.
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// buffer returns an answer buffer, empty, from the pool.
+func (s *Server) buffer() *[]byte {
+	bp, _ := s.bufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	*bp = (*bp)[:0]
+	return bp
+}
+
+// release returns b, an answer written and grown from buffer bp, to the pool.
+func (s *Server) release(bp *[]byte, b []byte) {
+	*bp = b
+	s.bufs.Put(bp)
+}

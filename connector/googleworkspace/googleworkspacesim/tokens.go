@@ -34,17 +34,18 @@ func tokenHash(userKey string, v *estate.Vendor, scopes []string) uint64 {
 	return h
 }
 
-// appendToken renders one token resource and returns it with the token's hash.
-func appendToken(b []byte, userKey string, v *estate.Vendor, scopes []string) ([]byte, uint64) {
+// appendToken renders one token resource, filtered by m, and returns it with the token's
+// hash.
+func appendToken(b []byte, userKey string, v *estate.Vendor, scopes []string, m *fieldMask) ([]byte, uint64) {
 	h := tokenHash(userKey, v, scopes)
-	b = append(b, `{"kind":"admin#directory#token","etag":`...)
-	b = appendEtag(b, h)
-	b = appendStringField(b, "clientId", v.GoogleClientID)
-	b = appendStringField(b, "displayText", v.Product)
-	b = appendBoolField(b, "anonymous", v.Anonymous)
-	b = appendBoolField(b, "nativeApp", v.Native)
-	b = appendStringField(b, "userKey", userKey)
-	b = appendStrings(appendKey(b, "scopes"), scopes)
+	b = m.str(append(b, '{'), "kind", "admin#directory#token")
+	b = m.etag(b, h)
+	b = m.str(b, "clientId", v.GoogleClientID)
+	b = m.str(b, "displayText", v.Product)
+	b = m.boolean(b, "anonymous", v.Anonymous)
+	b = m.boolean(b, "nativeApp", v.Native)
+	b = m.str(b, "userKey", userKey)
+	b = m.strings(b, "scopes", scopes)
 	return append(b, '}'), h
 }
 
@@ -61,6 +62,11 @@ func (s *Server) resolveUser(userKey string) (int32, bool) {
 // listTokens answers GET /admin/directory/v1/users/{userKey}/tokens. The list is not paged;
 // items is omitted when the user has no grants.
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, _ caller) {
+	m, e := s.schemas.fields(r.URL.Query().Get("fields"), s.schemas.tokens)
+	if e != nil {
+		writeError(w, *e)
+		return
+	}
 	p, ok := s.resolveUser(r.PathValue("userKey"))
 	if !ok {
 		writeError(w, notFound("userKey"))
@@ -69,32 +75,33 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, _ caller) {
 	ids := s.w.grantsOf(p)
 	v := s.w.snapshot()
 	userKey := s.w.e.People[p].GoogleID
-	bp, _ := s.bufs.Get().(*[]byte)
-	if bp == nil {
-		bp = new([]byte)
-	}
-	b := append((*bp)[:0], `{"kind":"admin#directory#tokenList"`...)
+	bp := s.buffer()
+	b := m.str(append(*bp, '{'), "kind", "admin#directory#tokenList")
 	h := hashString(fnvOffset, userKey)
+	items, im := m.has("items") && len(ids) > 0, m.sub("items")
+	if items {
+		b = append(appendKey(b, "items"), '[')
+	}
 	for i, id := range ids {
 		g := s.w.grant(v, id)
 		vendor := &v.vendors[g.Vendor]
-		if i == 0 {
-			b = append(b, `,"items":[`...)
-		} else {
-			b = append(b, ',')
-		}
 		var th uint64
-		b, th = appendToken(b, userKey, vendor, g.Scopes)
+		if items {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b, th = appendToken(b, userKey, vendor, g.Scopes, im)
+		} else {
+			th = tokenHash(userKey, vendor, g.Scopes)
+		}
 		h = h*fnvPrime ^ th
 	}
-	if len(ids) > 0 {
+	if items {
 		b = append(b, ']')
 	}
-	b = appendEtag(appendKey(b, "etag"), h)
-	b = append(b, "}\n"...)
+	b = append(m.etag(b, h), "}\n"...)
 	writeJSON(w, http.StatusOK, b)
-	*bp = b
-	s.bufs.Put(bp)
+	s.release(bp, b)
 }
 
 // findGrant returns the position in ids of the grant to clientID, or -1.
@@ -109,6 +116,11 @@ func (s *Server) findGrant(v view, ids []int32, clientID string) int {
 
 // getToken answers GET /admin/directory/v1/users/{userKey}/tokens/{clientId}.
 func (s *Server) getToken(w http.ResponseWriter, r *http.Request, _ caller) {
+	m, e := s.schemas.fields(r.URL.Query().Get("fields"), s.schemas.token)
+	if e != nil {
+		writeError(w, *e)
+		return
+	}
 	p, ok := s.resolveUser(r.PathValue("userKey"))
 	if !ok {
 		writeError(w, notFound("userKey"))
@@ -122,7 +134,7 @@ func (s *Server) getToken(w http.ResponseWriter, r *http.Request, _ caller) {
 		return
 	}
 	g := s.w.grant(v, ids[i])
-	b, _ := appendToken(nil, s.w.e.People[p].GoogleID, &v.vendors[g.Vendor], g.Scopes)
+	b, _ := appendToken(nil, s.w.e.People[p].GoogleID, &v.vendors[g.Vendor], g.Scopes, m)
 	writeJSON(w, http.StatusOK, append(b, '\n'))
 }
 

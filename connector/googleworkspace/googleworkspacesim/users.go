@@ -25,6 +25,7 @@ type usersQuery struct {
 	terms      []queryTerm
 	size       int
 	pos        int64
+	fields     *fieldMask
 }
 
 // parseUsersQuery validates the parameters of users.list.
@@ -35,6 +36,10 @@ func (s *Server) parseUsersQuery(q url.Values) (usersQuery, *apiError) {
 		func(q url.Values) *apiError { return s.parseMaxResults(q, usersMaxPage, &uq.size) },
 		uq.parseOptions,
 		checkProjection,
+		func(q url.Values) (e *apiError) {
+			uq.fields, e = s.schemas.fields(q.Get("fields"), s.schemas.users)
+			return e
+		},
 	} {
 		if e := step(q); e != nil {
 			return usersQuery{}, e
@@ -173,7 +178,9 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, _ caller) {
 	}
 	order := s.w.order(uq.order)
 	n := int64(len(order))
-	page := newListPage("admin#directory#users", "users")
+	bp := s.buffer()
+	page := newListPage(*bp, "admin#directory#users", "users", uq.fields)
+	um := uq.fields.sub("users")
 	pos := uq.pos
 	for ; pos < n; pos++ {
 		p := order[pos]
@@ -186,13 +193,15 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, _ caller) {
 		if page.n == uq.size {
 			break
 		}
-		page.add(func(b []byte) ([]byte, uint64) { return s.appendUser(b, p, uq.public) })
+		page.add(func(b []byte) ([]byte, uint64) { return s.appendUser(b, p, uq.public, um) })
 	}
 	next := ""
 	if pos < n {
 		next = s.encodePageToken(pageUsers, uq.fingerprint(), pos, 0)
 	}
-	writeJSON(w, http.StatusOK, page.finish(next))
+	body := page.finish(next)
+	writeJSON(w, http.StatusOK, body)
+	s.release(bp, body)
 }
 
 // userMatches reports whether person p belongs in the listing.
@@ -209,48 +218,60 @@ func (s *Server) userMatches(p int32, uq *usersQuery) bool {
 	return true
 }
 
-// appendUser renders the user resource of person p and returns it with its hash.
-func (s *Server) appendUser(b []byte, p int32, public bool) ([]byte, uint64) {
+// appendUser renders the user resource of person p, filtered by m, and returns it with its
+// hash.
+func (s *Server) appendUser(b []byte, p int32, public bool, m *fieldMask) ([]byte, uint64) {
 	per := &s.w.e.People[p]
 	st, since := s.w.status(p)
 	h := hashString(hashString(hashString(fnvOffset, per.GoogleID), per.Email), string(st))
 	h = hashString(hashString(h, per.GivenName), per.FamilyName)
-	b = append(b, `{"kind":"admin#directory#user"`...)
-	b = appendStringField(b, "id", per.GoogleID)
-	b = appendEtag(appendKey(b, "etag"), h)
-	b = appendStringField(b, "primaryEmail", per.Email)
-	b = append(appendKey(b, "name"), '{')
-	b = appendStringField(b, "givenName", per.GivenName)
-	b = appendStringField(b, "familyName", per.FamilyName)
-	b = appendStringField(b, "fullName", strings.TrimSpace(per.GivenName+" "+per.FamilyName))
-	b = append(b, '}')
-	b = append(appendKey(b, "emails"), `[{"address":`...)
-	b = append(appendString(b, per.Email), `,"primary":true}]`...)
+	b = m.str(append(b, '{'), "kind", "admin#directory#user")
+	b = m.str(b, "id", per.GoogleID)
+	b = m.etag(b, h)
+	b = m.str(b, "primaryEmail", per.Email)
+	var sub *fieldMask
+	var ok bool
+	if b, sub, ok = m.open(b, "name", '{'); ok {
+		b = sub.str(b, "givenName", per.GivenName)
+		b = sub.str(b, "familyName", per.FamilyName)
+		b = append(sub.str(b, "fullName", strings.TrimSpace(per.GivenName+" "+per.FamilyName)), '}')
+	}
+	if b, sub, ok = m.open(b, "emails", '['); ok {
+		b = sub.boolean(sub.str(element(b), "address", per.Email), "primary", true)
+		b = append(b, '}', ']')
+	}
 	if public {
 		return append(b, '}'), h
 	}
-	b = appendBoolField(b, "isAdmin", per.Admin)
-	b = appendBoolField(b, "isDelegatedAdmin", false)
-	b = appendTime(appendKey(b, "lastLoginTime"), loginTime(per.LastLoginAt))
-	b = appendTime(appendKey(b, "creationTime"), per.CreatedAt)
-	b = appendBoolField(b, "agreedToTerms", true)
-	b = appendBoolField(b, "suspended", st == estate.Suspended)
+	return append(s.appendUserAdmin(b, per, st, since, m), '}'), h
+}
+
+// appendUserAdmin renders the members of a user only admins see (viewType=admin_view).
+func (s *Server) appendUserAdmin(b []byte, per *estate.Person, st estate.Status, since time.Time, m *fieldMask) []byte {
+	b = m.boolean(b, "isAdmin", per.Admin)
+	b = m.boolean(b, "isDelegatedAdmin", false)
+	b = m.time(b, "lastLoginTime", loginTime(per.LastLoginAt))
+	b = m.time(b, "creationTime", per.CreatedAt)
+	b = m.boolean(b, "agreedToTerms", true)
+	b = m.boolean(b, "suspended", st == estate.Suspended)
 	if st == estate.Suspended {
-		b = appendStringField(b, "suspensionReason", "ADMIN")
+		b = m.str(b, "suspensionReason", "ADMIN")
 	}
-	b = appendBoolField(b, "archived", false)
-	b = appendBoolField(b, "changePasswordAtNextLogin", false)
-	b = appendBoolField(b, "ipWhitelisted", false)
-	b = appendStringField(b, "customerId", s.w.e.CustomerID)
-	b = appendStringField(b, "orgUnitPath", orgUnitPath(per.Department))
-	b = appendBoolField(b, "isMailboxSetup", true)
-	b = appendBoolField(b, "isEnrolledIn2Sv", per.Admin || mix64(hashString(fnvOffset, per.GoogleID))%10 < 8)
-	b = appendBoolField(b, "isEnforcedIn2Sv", per.Admin)
-	b = appendBoolField(b, "includeInGlobalAddressList", true)
+	b = m.boolean(b, "archived", false)
+	b = m.boolean(b, "changePasswordAtNextLogin", false)
+	b = m.boolean(b, "ipWhitelisted", false)
+	b = m.str(b, "customerId", s.w.e.CustomerID)
+	b = m.str(b, "orgUnitPath", orgUnitPath(per.Department))
+	b = m.boolean(b, "isMailboxSetup", true)
+	if m.has("isEnrolledIn2Sv") {
+		b = m.boolean(b, "isEnrolledIn2Sv", per.Admin || mix64(hashString(fnvOffset, per.GoogleID))%10 < 8)
+	}
+	b = m.boolean(b, "isEnforcedIn2Sv", per.Admin)
+	b = m.boolean(b, "includeInGlobalAddressList", true)
 	if st == estate.Departed {
-		b = appendTime(appendKey(b, "deletionTime"), since)
+		b = m.time(b, "deletionTime", since)
 	}
-	return append(b, '}'), h
+	return b
 }
 
 // loginTime returns t, or the Unix epoch Google shows for a user who never signed in.
