@@ -145,6 +145,10 @@ func loadApps(ctx context.Context, db store.Store, p nhi.Platform, tenant string
 	}
 }
 
+// findingBatch is how many findings go to the store in one write: findings are written
+// far more often than identities change, and larger transactions write fewer WAL pages.
+const findingBatch = 10000
+
 // findingWriter batches findings into the store.
 type findingWriter struct {
 	ctx    context.Context
@@ -160,7 +164,7 @@ func (w *findingWriter) add(fs []nhi.Finding) error {
 		w.ev.Findings[f.Severity]++
 	}
 	w.buf = append(w.buf, fs...)
-	if len(w.buf) >= DefaultBatchSize {
+	if len(w.buf) >= findingBatch {
 		return w.flush()
 	}
 	return nil

@@ -19,7 +19,7 @@ import (
 
 // DefaultBatchSize is how many records go to the store in one write when Runner.BatchSize
 // is zero.
-const DefaultBatchSize = 1000
+const DefaultBatchSize = 5000
 
 // maxScanErrors bounds the failure messages kept in a scan record.
 const maxScanErrors = 50

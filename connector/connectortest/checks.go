@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -42,9 +44,32 @@ func project(ids []nhi.Identity) []TruthIdentity {
 	out := make([]TruthIdentity, 0, len(ids))
 	for _, id := range ids {
 		out = append(out, TruthIdentity{ExternalID: id.ExternalID, Kind: id.Kind, OwnerID: id.OwnerID,
-			AppID: id.AppID, Scopes: id.Scopes()})
+			AppID: id.AppID, Scopes: id.Scopes(), CreatedAt: id.CreatedAt, LastUsedAt: id.LastUsedAt,
+			Attributes: compared(id.Attributes)})
 	}
 	return normalTruth(out)
+}
+
+// compared returns the attributes among ComparedAttributes, or nil for none.
+func compared(attrs map[string]string) map[string]string {
+	var out map[string]string
+	for _, k := range ComparedAttributes() {
+		if v, ok := attrs[k]; ok {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// second truncates t to the second, in UTC; the zero time stays zero.
+func second(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.Truncate(time.Second).UTC()
 }
 
 // normalTruth returns a sorted copy of ids with sorted scopes.
@@ -54,6 +79,10 @@ func normalTruth(ids []TruthIdentity) []TruthIdentity {
 		id.Scopes = slices.Sorted(slices.Values(id.Scopes))
 		if len(id.Scopes) == 0 {
 			id.Scopes = nil
+		}
+		id.CreatedAt, id.LastUsedAt = second(id.CreatedAt), second(id.LastUsedAt)
+		if len(id.Attributes) == 0 {
+			id.Attributes = nil
 		}
 		out[i] = id
 	}
@@ -67,7 +96,8 @@ func normalTruth(ids []TruthIdentity) []TruthIdentity {
 func projectPeople(ps []nhi.Person) []TruthPerson {
 	out := make([]TruthPerson, 0, len(ps))
 	for _, p := range ps {
-		out = append(out, TruthPerson{ExternalID: p.ExternalID, Status: p.Status})
+		out = append(out, TruthPerson{ExternalID: p.ExternalID, Status: p.Status, IsAdmin: p.IsAdmin,
+			Email: p.Email, Name: p.Name})
 	}
 	return normalPeople(out)
 }
@@ -103,7 +133,8 @@ func byExternalID(ids []nhi.Identity) map[string]nhi.Identity {
 }
 
 // apply returns the inventory after an incremental scan: base, without the identities of
-// the scopes the scan completed that it did not report, with what it reported.
+// the scopes the scan completed that it did not report, with what it reported merged in
+// as a store does (see merge).
 func apply(base []nhi.Identity, scan *Recorder) []nhi.Identity {
 	state := byExternalID(base)
 	seen := byExternalID(scan.Identities())
@@ -115,6 +146,9 @@ func apply(base []nhi.Identity, scan *Recorder) []nhi.Identity {
 		}
 	}
 	for ext, id := range seen {
+		if old, ok := state[ext]; ok {
+			id = merge(old, id)
+		}
 		state[ext] = id
 	}
 	out := make([]nhi.Identity, 0, len(state))
@@ -122,6 +156,25 @@ func apply(base []nhi.Identity, scan *Recorder) []nhi.Identity {
 		out = append(out, id)
 	}
 	return out
+}
+
+// merge returns id, reported again, as the inventory keeps it over old: an unknown (zero)
+// time keeps the known one, LastUsedAt never moves backwards, and an attribute the
+// connector no longer reports (it could not tell this scan) keeps its old value.
+func merge(old, id nhi.Identity) nhi.Identity {
+	if id.CreatedAt.IsZero() {
+		id.CreatedAt = old.CreatedAt
+	}
+	if old.LastUsedAt.After(id.LastUsedAt) {
+		id.LastUsedAt = old.LastUsedAt
+	}
+	attrs := maps.Clone(old.Attributes)
+	if attrs == nil {
+		attrs = map[string]string{}
+	}
+	maps.Copy(attrs, id.Attributes)
+	id.Attributes = attrs
+	return id
 }
 
 // apiRequests returns the requests of reqs to API paths.
@@ -144,12 +197,20 @@ func requestsSince(inst *Instance, n int) []Request {
 	return reqs[n:]
 }
 
-// leaks returns the secrets that occur in text.
-func leaks(text string, secrets []string) []string {
+// bearerPattern matches an HTTP bearer credential ("Authorization: Bearer ya29.a0...").
+var bearerPattern = regexp.MustCompile(`(?i)bearer\s+[A-Za-z0-9._~+/=-]{8,}`)
+
+// leaks returns the secrets that occur in text, and the matches of the patterns, shortened.
+func leaks(text string, secrets []string, patterns ...*regexp.Regexp) []string {
 	var out []string
 	for _, s := range secrets {
 		if s != "" && strings.Contains(text, s) {
 			out = append(out, s[:min(len(s), 12)]+"...")
+		}
+	}
+	for _, p := range patterns {
+		for _, m := range p.FindAllString(text, 3) {
+			out = append(out, m[:min(len(m), 12)]+"...")
 		}
 	}
 	return out

@@ -106,4 +106,18 @@ func TestLeaks(t *testing.T) {
 	if len(got) != 1 || len(got[0]) > 15 {
 		t.Errorf("leaks = %q, want one shortened secret", got)
 	}
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"GET /users with Authorization: Bearer ya29.a0AfH6SMBx", 1},
+		{"bearer abcdefgh12345678 and Bearer zyxwvuts98765432", 2},
+		{"a bearer token was refused", 0},
+		{"Bearer short", 0},
+	}
+	for _, tt := range tests {
+		if got := leaks(tt.text, nil, bearerPattern); len(got) != tt.want {
+			t.Errorf("leaks(%q) = %q, want %d matches", tt.text, got, tt.want)
+		}
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"regexp"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -32,7 +34,7 @@ func testBadCredentials(t *testing.T, h Harness) {
 	if msg := nhi.ErrorMessage(err); len(msg) < 20 || msg == "internal error" {
 		t.Errorf("message %q does not tell an operator what to fix", msg)
 	}
-	if l := leaks(err.Error(), inst.Secrets); len(l) > 0 {
+	if l := leaks(err.Error(), inst.Secrets, inst.SecretPatterns...); len(l) > 0 {
 		t.Errorf("error reveals secrets %q", l)
 	}
 	if n := len(rec.Identities()); n > 0 {
@@ -186,7 +188,8 @@ func testNoSecrets(t *testing.T, h Harness) {
 		t.Fatal("Discover with bad credentials succeeded")
 	}
 	for what, text := range map[string]string{"records": string(records), "logs": logs.String(), "error": derr.Error()} {
-		if l := leaks(text, append(inst.Secrets, bad.Secrets...)); len(l) > 0 {
+		patterns := slices.Concat(inst.SecretPatterns, bad.SecretPatterns, []*regexp.Regexp{bearerPattern})
+		if l := leaks(text, slices.Concat(inst.Secrets, bad.Secrets), patterns...); len(l) > 0 {
 			t.Errorf("%s reveal secrets %q", what, l)
 		}
 	}

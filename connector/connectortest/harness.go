@@ -16,6 +16,7 @@ package connectortest
 
 import (
 	"log/slog"
+	"regexp"
 	"testing"
 	"time"
 
@@ -63,9 +64,13 @@ type Instance struct {
 	Mutate func(t *testing.T) Change
 	// FailedScope is the scope whose sub-resource fails when Setup.FailScope is set.
 	FailedScope string
-	// Secrets are strings (key material) that must appear in no error, log line or
-	// reported record.
+	// Secrets are strings (key material, access tokens) that must appear in no error, log
+	// line or reported record.
 	Secrets []string
+	// SecretPatterns match secrets not known in advance (the access tokens the connector
+	// obtains while it runs, "ya29\\..." at Google); none may match an error, log line or
+	// record. The suite always adds a pattern of HTTP bearer credentials.
+	SecretPatterns []*regexp.Regexp
 }
 
 // Request is one request the simulator answered.
@@ -94,12 +99,24 @@ type TruthIdentity struct {
 	AppID      string
 	// Scopes are the identity's permission scopes; order does not matter.
 	Scopes []string
+	// CreatedAt and LastUsedAt are the times the platform shows, to the second (the suite
+	// truncates what the connector reports); zero where it shows none.
+	CreatedAt, LastUsedAt time.Time
+	// Attributes are the identity's attributes among ComparedAttributes; nil for none.
+	Attributes map[string]string
 }
+
+// ComparedAttributes returns the identity attributes the suite compares with the truth;
+// other attributes are left out of the comparison.
+func ComparedAttributes() []string { return []string{"anonymous", "client_type", "native_app"} }
 
 // TruthPerson is a person as the ground truth knows it.
 type TruthPerson struct {
 	ExternalID string
 	Status     nhi.PersonStatus
+	IsAdmin    bool
+	Email      string
+	Name       string
 }
 
 // Change is what Instance.Mutate did.

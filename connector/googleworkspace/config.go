@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -77,6 +78,16 @@ func validCustomer(s string) bool {
 	return true
 }
 
+// loopback reports whether host (a URL's hostname) is this machine: localhost or a
+// loopback address (127.0.0.0/8, ::1).
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // withDefaults returns c with its zero fields set to their defaults.
 func (c Config) withDefaults() Config {
 	if c.Customer == "" {
@@ -117,8 +128,13 @@ func (c Config) Validate() []error {
 		if u.v == "" {
 			continue
 		}
-		if p, err := url.Parse(u.v); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-			bad("%s %q must be an absolute http or https URL", u.name, nhi.CleanText(u.v))
+		p, err := url.Parse(u.v)
+		switch {
+		case err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Hostname() == "":
+			bad("%s %q must be an absolute https URL", u.name, nhi.CleanText(u.v))
+		case p.Scheme == "http" && !loopback(p.Hostname()):
+			bad("%s %q must use https: access tokens and signed assertions must not cross a network in "+
+				"cleartext (http is allowed only to localhost, 127.0.0.0/8 and ::1)", u.name, nhi.CleanText(u.v))
 		}
 	}
 	if c.Concurrency < 0 || c.Concurrency > MaxConcurrency {

@@ -67,6 +67,14 @@ func TestConfigValidate(t *testing.T) {
 		{"literal secret", func(c *Config) { c.Credentials = "{\"private_key\":1}" }, []string{"credentials"}},
 		{"relative base URL", func(c *Config) { c.BaseURL = "admin.googleapis.com" }, []string{"base URL"}},
 		{"ftp token URL", func(c *Config) { c.TokenURL = "ftp://x/token" }, []string{"token URL"}},
+		{"http to loopback", func(c *Config) {
+			c.BaseURL, c.TokenURL = "http://localhost:8080/", "http://[::1]:9/token"
+		}, nil},
+		{"http to 127.0.0.0/8", func(c *Config) { c.BaseURL = "http://127.3.4.5/" }, nil},
+		{"cleartext base URL", func(c *Config) { c.BaseURL = "http://admin.example/" }, []string{"base URL \"http://admin.example/\" must use https"}},
+		{"cleartext token URL", func(c *Config) { c.TokenURL = "http://10.0.0.1/token" }, []string{"token URL \"http://10.0.0.1/token\" must use https"}},
+		{"localhost look-alike", func(c *Config) { c.BaseURL = "http://localhost.evil.example/" }, []string{"must use https"}},
+		{"http without host", func(c *Config) { c.BaseURL = "http://:80/" }, []string{"absolute https URL"}},
 		{"negative concurrency", func(c *Config) { c.Concurrency = -1 }, []string{"concurrency"}},
 		{"every problem at once", func(c *Config) { *c = Config{Concurrency: 1000} },
 			[]string{"name", "admin email", "credentials", "concurrency"}},

@@ -5,14 +5,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	admin "google.golang.org/api/admin/directory/v1"
 
 	"github.com/nhiscope/nhi"
 )
-
-// userScope returns the scope of the grants of a user.
-func userScope(userID string) string { return "user:" + userID }
 
 // person converts a Directory user. ok is false for a user without a usable ID.
 func person(tenant string, u *admin.User) (p nhi.Person, ok bool) {
@@ -57,7 +56,7 @@ func parseTime(s string) time.Time {
 
 // grant is one token of a user with what the audit log says about it.
 type grant struct {
-	// scope is userScope(userID), made once per user.
+	// scope is connector.PersonScope(userID), made once per user.
 	tenant, userID, scope string
 	token                 *token
 	times                 grantTimes
@@ -85,8 +84,9 @@ func (g grant) identity() (id nhi.Identity, ok bool) {
 		CreatedAt:  unixMilli(g.times.authorized),
 		LastUsedAt: unixMilli(g.times.used),
 		Attributes: map[string]string{
-			"anonymous":  strconv.FormatBool(t.anonymous),
-			"native_app": strconv.FormatBool(t.nativeApp),
+			"anonymous":      strconv.FormatBool(t.anonymous),
+			"native_app":     strconv.FormatBool(t.nativeApp),
+			"deceptive_name": strconv.FormatBool(deceptive(t.displayText)),
 		},
 		Permissions: permissions(t.scopes),
 	}
@@ -142,6 +142,43 @@ func appName(t *token) string {
 		return n
 	}
 	return t.clientID
+}
+
+// deceptive reports whether a raw app name holds what no honest name needs and that hides
+// or disguises text where it is shown: markup ("<" before a letter or "/"), control
+// characters, Unicode format characters (category Cf, such as the bidi override U+202E)
+// or invalid UTF-8.
+func deceptive(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '<' && i+1 < len(s) && markupStart(s[i+1]):
+			return true
+		case c < ' ' || c == 0x7f:
+			return true
+		case c >= utf8.RuneSelf:
+			return deceptiveRunes(s)
+		}
+	}
+	return false
+}
+
+// markupStart reports whether b, after "<", starts a tag: a letter or "/".
+func markupStart(b byte) bool { return b == '/' || b|0x20 >= 'a' && b|0x20 <= 'z' }
+
+// deceptiveRunes is deceptive for text that holds non-ASCII characters.
+func deceptiveRunes(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	prev := rune(0)
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || prev == '<' && (r == '/' || unicode.IsLetter(r)) {
+			return true
+		}
+		prev = r
+	}
+	return false
 }
 
 // cleanText is nhi.CleanText, without its copy for text it leaves as it is: printable

@@ -68,3 +68,37 @@ func TestTokensQuery(t *testing.T) {
 		t.Errorf("tokensQuery = %q, want %q", tokensQuery, want)
 	}
 }
+
+func TestDeceptive(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		want bool
+	}{
+		{"plain", "PDF Docs Sync", false},
+		{"empty", "", false},
+		{"accented", "Caf\u00e9 Planner", false},
+		{"comparison", "a < b and 2<3", false},
+		{"trailing angle", "Tool <", false},
+		{"markup and ANSI", "<img src=x onerror=alert(1)>PDF\x1b[31m Tool", true},
+		{"closing tag", "Tool</b>", true},
+		{"bidi override", "Invoice Viewer \u202egpj.exe", true},
+		{"zero width joiner", "Zo\u200dom", true},
+		{"tab", "tab\there", true},
+		{"newline", "new\nline", true},
+		{"delete", "del\x7f", true},
+		{"C1 control", "x\u0085y", true},
+		{"invalid UTF-8", "bad\xff", true},
+		{"tag after non-ASCII", "\u00e9<b>", true},
+		{"non-ASCII letter after angle", "\u00e9<\u00e9", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := deceptive(tt.in); got != tt.want {
+				t.Errorf("deceptive(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -49,9 +49,14 @@ type scan struct {
 	lists sync.Pool // of *tokenList, reused from user to user
 	rep   *syncReporter
 	audit *auditLog
+	// denied counts the tokens listings refused in a row.
+	denied denials
 	// tenant is the customer ID the users listing gave; users the IDs it listed.
 	tenant string
 	users  []string
+	// auditErr is the error, mapped, that reading the audit log failed with and the scan
+	// went on despite (see readAudit).
+	auditErr error
 	// identities and failures count what was reported, and auditTook is how long reading
 	// the audit log took, for the log.
 	identities, failures atomic.Int64
@@ -87,6 +92,7 @@ func (c *Connector) Discover(ctx context.Context, since nhi.Cursor, r connector.
 	if err := g.Wait(); err != nil {
 		return "", err
 	}
+	s.auditFailed(ctx)
 	if err := s.listTokens(ctx, s.targets()); err != nil {
 		return "", err
 	}
@@ -95,26 +101,7 @@ func (c *Connector) Discover(ctx context.Context, since nhi.Cursor, r connector.
 		"incremental", incremental, "users", len(s.users), "identities", s.identities.Load(),
 		"audit_events", s.audit.events, "audit_took", s.auditTook, "failures", s.failures.Load(),
 		"took", time.Since(start))
-	return nhi.Cursor(s.audit.next.String()), nil
-}
-
-// readAudit reads the token audit log: all of it the API keeps for a full scan, the events
-// since the cursor (less auditOverlap) for an incremental one.
-func (s *scan) readAudit(ctx context.Context) error {
-	now := s.c.env.Clock()()
-	floor := int64(noStart)
-	// A cursor older than the look-back asks for everything the API keeps, the default.
-	if at := s.audit.since.at; at > 0 {
-		if from := time.UnixMilli(at).Add(-auditOverlap); now.Sub(from) < lookBack-time.Hour {
-			floor = from.UnixMilli()
-		}
-	}
-	workers := min(s.c.cfg.Concurrency, maxAuditReaders)
-	r := newAuditReader(s.fetchActivities, s.audit, workers, floor, now.Add(-lookBack).UnixMilli())
-	start := time.Now()
-	err := r.read(ctx)
-	s.auditTook = time.Since(start)
-	return s.c.mapError(err, resActivities)
+	return s.cursor(since), nil
 }
 
 // listUsers lists the users, reports them as people and completes ScopePeople when every
@@ -176,9 +163,9 @@ func (s *scan) usersPage(ctx context.Context, users []*admin.User, seen map[stri
 }
 
 // targets returns the users whose tokens the scan lists: all of them in a full scan, those
-// with token events since the cursor in an incremental one.
+// with token events since the cursor in an incremental one that could read the audit log.
 func (s *scan) targets() []string {
-	if !s.audit.incremental {
+	if !s.audit.incremental || s.auditErr != nil {
 		return s.users
 	}
 	var out []string
@@ -223,12 +210,16 @@ func (s *scan) userTokens(ctx context.Context, userID string) error {
 		if fatal(err) {
 			return mapped
 		}
+		if s.denied.failed(err) {
+			return s.c.tenantDenied(err)
+		}
 		s.failures.Add(1)
-		s.rep.fail(ctx, connector.Failure{Scope: userScope(userID), Resource: "tokens of user " + userID, Err: mapped})
+		s.rep.fail(ctx, connector.Failure{Scope: connector.PersonScope(userID), Resource: "tokens of user " + userID, Err: mapped})
 		return nil
 	}
+	s.denied.ok()
 	s.rep.progress(connector.Progress{Kind: connector.ProgressPage, Resource: resTokens})
-	complete, scope := true, userScope(userID)
+	complete, scope := true, connector.PersonScope(userID)
 	for i := range l.items {
 		t := &l.items[i]
 		g := grant{tenant: s.tenant, userID: userID, scope: scope, token: t}

@@ -71,9 +71,13 @@ func (c *Connector) mapError(err error, resource string) error {
 	if errors.As(err, &ge) {
 		return c.apiFailure(ge, resource)
 	}
+	if errors.Is(err, errTooLarge) {
+		return nhi.WrapError(nhi.CodeUnavailable, err, fmt.Sprintf(
+			"Google answered %s with a page larger than %d MiB, which nhi does not read", resource, maxBody>>20))
+	}
 	var se *json.SyntaxError
 	var ue *json.UnmarshalTypeError
-	if errors.As(err, &se) || errors.As(err, &ue) || errors.Is(err, errPageLoop) || errors.Is(err, errNullPage) || errors.Is(err, errTooLarge) ||
+	if errors.As(err, &se) || errors.As(err, &ue) || errors.Is(err, errPageLoop) || errors.Is(err, errNullPage) ||
 		errors.Is(err, errJSON) {
 		return nhi.WrapError(nhi.CodeUnavailable, err, fmt.Sprintf("Google answered %s with a malformed page", resource))
 	}

@@ -69,6 +69,7 @@ func TestMapError(t *testing.T) {
 		{"418", apiErr(418, "teapot", ""), resTokens, nhi.CodeInternal, []string{"unexpected"}, false},
 		{"malformed JSON", fmt.Errorf("decode: %w", syntax), resTokens, nhi.CodeUnavailable, []string{"malformed"}, false},
 		{"page loop", errPageLoop, resUsers, nhi.CodeUnavailable, []string{"malformed"}, false},
+		{"huge page", fmt.Errorf("read: %w", errTooLarge), resTokens, nhi.CodeUnavailable, []string{"32 MiB", "tokens"}, false},
 		{"network", &url.Error{Op: "Get", URL: "u", Err: errors.New("connection reset")}, resUsers,
 			nhi.CodeUnavailable, []string{DefaultBaseURL}, false},
 	}

@@ -263,7 +263,7 @@ func (r *fuzzReporter) Identity(_ context.Context, id nhi.Identity) error {
 func (r *fuzzReporter) ScopeComplete(context.Context, string) error { return nil }
 
 func (r *fuzzReporter) Fail(_ context.Context, f connector.Failure) {
-	if f.Scope == "" || nhi.ErrorMessage(f.Err) == "" {
+	if (f.Scope == "") != (f.Resource == resAuditLog) || nhi.ErrorMessage(f.Err) == "" {
 		r.t.Errorf("failure without scope or message: %+v", f)
 	}
 }

@@ -1,6 +1,7 @@
 package googleworkspace_test
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -10,7 +11,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +44,13 @@ func TestConformance(t *testing.T) {
 // start serves e from a fresh simulator and returns a connector over it.
 func start(t testing.TB, e *estate.Estate, s connectortest.Setup) *connectortest.Instance {
 	t.Helper()
+	inst, _ := startSim(t, e, s)
+	return inst
+}
+
+// startSim is start, also returning the simulator.
+func startSim(t testing.TB, e *estate.Estate, s connectortest.Setup) (*connectortest.Instance, *googleworkspacesim.Server) {
+	t.Helper()
 	sim, err := googleworkspacesim.New(e, googleworkspacesim.Options{MaxPageSize: s.PageSize,
 		QuotaPerMinute: s.Quota, Latency: s.Latency})
 	if err != nil {
@@ -63,8 +73,15 @@ func start(t testing.TB, e *estate.Estate, s connectortest.Setup) *connectortest
 	if err != nil {
 		t.Fatal(err)
 	}
-	inst := &connectortest.Instance{Connector: c, Truth: truth(e), Secrets: secrets(t, key),
-		Requests: func() []connectortest.Request { return requests(sim) }}
+	// A token minted here stands for the ones the connector obtains, which the pattern
+	// covers: none may leak.
+	minted, err := sim.AccessToken(admin, googleworkspacesim.ScopeUserSecurity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst := &connectortest.Instance{Connector: c, Truth: truth(e), Secrets: append(secrets(t, key), minted),
+		SecretPatterns: []*regexp.Regexp{accessTokenPattern},
+		Requests:       func() []connectortest.Request { return requests(sim) }}
 	inst.Mutate = func(t *testing.T) connectortest.Change { return mutate(t, e, sim, hs, inst.Truth) }
 	if s.FailScope {
 		g := e.Grants[len(e.Grants)/2]
@@ -73,33 +90,76 @@ func start(t testing.TB, e *estate.Estate, s connectortest.Setup) *connectortest
 		}
 		id := e.People[g.Person].GoogleID
 		sim.InjectFault(googleworkspacesim.Fault{Method: http.MethodGet, Path: "/users/" + id + "/tokens", Status: 500})
-		inst.FailedScope = "user:" + id
+		inst.FailedScope = connector.PersonScope(id)
 	}
-	return inst
+	return inst, sim
 }
 
+// accessTokenPattern matches Google OAuth access tokens.
+var accessTokenPattern = regexp.MustCompile(`ya29\.[A-Za-z0-9._-]{8,}`)
+
+// auditWindow is how far back the Reports API keeps token audit events.
+const auditWindow = 180 * 24 * time.Hour
+
 // truth is what a full scan of e must find: the grants and people Google still shows
-// (deleted users and their grants are gone).
+// (deleted users and their grants are gone), with the times the audit log still holds.
 func truth(e *estate.Estate) connectortest.Truth {
 	tr := connectortest.Truth{Tenant: e.CustomerID}
 	for _, p := range e.People {
+		tp := connectortest.TruthPerson{ExternalID: p.GoogleID, IsAdmin: p.Admin, Email: p.Email,
+			Name: strings.TrimSpace(p.GivenName + " " + p.FamilyName)}
 		switch p.Status {
 		case estate.Active:
-			tr.People = append(tr.People, connectortest.TruthPerson{ExternalID: p.GoogleID, Status: nhi.PersonActive})
+			tp.Status = nhi.PersonActive
 		case estate.Suspended:
-			tr.People = append(tr.People, connectortest.TruthPerson{ExternalID: p.GoogleID, Status: nhi.PersonSuspended})
+			tp.Status = nhi.PersonSuspended
+		default:
+			continue
 		}
+		tr.People = append(tr.People, tp)
 	}
+	audited := auditedClients(e)
 	for _, g := range e.Grants {
 		p, v := e.People[g.Person], e.Vendors[g.Vendor]
 		if p.Status == estate.Departed {
 			continue
 		}
-		tr.Identities = append(tr.Identities, connectortest.TruthIdentity{
-			ExternalID: p.GoogleID + "/" + v.GoogleClientID, Kind: nhi.KindOAuthGrant,
-			OwnerID: p.GoogleID, AppID: v.GoogleClientID, Scopes: slices.Clone(g.Scopes)})
+		tr.Identities = append(tr.Identities, truthIdentity(e, p, v, g.Scopes, g.AuthorizedAt, g.LastUsedAt, audited))
 	}
 	return tr
+}
+
+// truthIdentity is the truth of one grant authorized and last used at the given times.
+func truthIdentity(e *estate.Estate, p estate.Person, v estate.Vendor, scopes []string, authorized, used time.Time,
+	audited map[string]bool) connectortest.TruthIdentity {
+	ti := connectortest.TruthIdentity{ExternalID: p.GoogleID + "/" + v.GoogleClientID, Kind: nhi.KindOAuthGrant,
+		OwnerID: p.GoogleID, AppID: v.GoogleClientID, Scopes: slices.Clone(scopes),
+		CreatedAt: inWindow(e, authorized), LastUsedAt: inWindow(e, used),
+		Attributes: map[string]string{"anonymous": strconv.FormatBool(v.Anonymous), "native_app": strconv.FormatBool(v.Native)}}
+	if audited[v.GoogleClientID] {
+		ti.Attributes["client_type"] = cmp.Or(v.ClientType, "TYPE_UNSPECIFIED")
+	}
+	return ti
+}
+
+// inWindow returns t if the audit log still holds events of that time, else the zero time.
+func inWindow(e *estate.Estate, t time.Time) time.Time {
+	if t.IsZero() || !t.After(e.Options.Now.Add(-auditWindow)) {
+		return time.Time{}
+	}
+	return t
+}
+
+// auditedClients returns the client IDs with an authorization or use in the audit window,
+// whose client_type the audit log tells.
+func auditedClients(e *estate.Estate) map[string]bool {
+	out := map[string]bool{}
+	for _, g := range slices.Concat(e.Grants, e.Revoked) {
+		if !inWindow(e, g.AuthorizedAt).IsZero() || !inWindow(e, g.LastUsedAt).IsZero() {
+			out[e.Vendors[g.Vendor].GoogleClientID] = true
+		}
+	}
+	return out
 }
 
 // requests maps the simulator's request log.
@@ -129,8 +189,8 @@ func mutate(t *testing.T, e *estate.Estate, sim *googleworkspacesim.Server, hs *
 				t.Fatal(err)
 			}
 			ch.Added = []string{ext}
-			ch.Truth.Identities = append(ch.Truth.Identities, connectortest.TruthIdentity{ExternalID: ext,
-				Kind: nhi.KindOAuthGrant, OwnerID: p.GoogleID, AppID: v.GoogleClientID, Scopes: slices.Clone(v.Scopes)})
+			ch.Truth.Identities = append(ch.Truth.Identities,
+				truthIdentity(e, p, v, v.Scopes, now, time.Time{}, map[string]bool{v.GoogleClientID: true}))
 			break
 		}
 	}

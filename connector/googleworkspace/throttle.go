@@ -25,14 +25,16 @@ const (
 const (
 	// maxErrorBody is how much of an error answer is read to find its reason.
 	maxErrorBody = 64 << 10
-	// maxBody is the largest answer accepted; a larger one fails to decode.
-	maxBody = 256 << 20
+	// maxBody is the largest answer accepted; a larger one fails to decode. The largest
+	// pages Google sends (1000 audit activities, a user's tokens) are a few MiB; the cap
+	// bounds the memory a broken or hostile server can make a scan hold (per request).
+	maxBody = 32 << 20
 	// maxRetryAfter bounds a server's Retry-After.
 	maxRetryAfter = 10 * time.Minute
 )
 
 // errTooLarge is the read error of an answer over maxBody.
-var errTooLarge = errors.New("answer too large")
+var errTooLarge = errors.New("answer over 32 MiB")
 
 // retryPolicy says how often a request is retried and how long it waits in between.
 type retryPolicy struct {
@@ -126,7 +128,9 @@ func (t *transport) judge(resp *http.Response, resource string, lim *limiter, ep
 	case kind == answerFailed && n.failures < t.policy.failures:
 		n.failures++
 	default:
-		lim.success(t.now())
+		if resp.StatusCode < http.StatusBadRequest { // a failed answer says nothing of the quota
+			lim.success(t.now())
+		}
 		return answerFinal
 	}
 	discard(resp)

@@ -137,6 +137,41 @@ func TestTransportRetries(t *testing.T) {
 	}
 }
 
+// TestFailedAnswersDoNotSpeedUp checks that only successful answers raise a paced
+// limiter's rate: final 4xx and 5xx answers leave it as it was.
+func TestFailedAnswersDoNotSpeedUp(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		answer answerSpec
+		faster bool
+	}{
+		{"200", answerSpec{200, okBody, ""}, true},
+		{"403 forbidden", answerSpec{403, forbidden, ""}, false},
+		{"404", answerSpec{404, `{}`, ""}, false},
+		{"400", answerSpec{400, `{}`, ""}, false},
+		{"500 persists", answerSpec{500, `{}`, ""}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			hs, _ := sequenceServer(t, tt.answer)
+			tr, _, _ := testTransport(hs.Client().Transport)
+			lim := tr.limiters[apiDirectory]
+			lim.rate = 1000 // paced, still in its start phase: every success raises the rate
+			r, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, hs.URL+"/admin/directory/v1/users/1/tokens", nil)
+			resp, err := tr.RoundTrip(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			discard(resp)
+			if got := lim.currentRate() > 1000; got != tt.faster {
+				t.Errorf("rate %v after a %d answer; raised = %v, want %v", lim.currentRate(), tt.answer.status, got, tt.faster)
+			}
+		})
+	}
+}
+
 // errTransport fails every request with err and counts them.
 type errTransport struct {
 	mu  sync.Mutex
@@ -217,6 +252,33 @@ func TestTransportCapsBody(t *testing.T) {
 		if !errors.Is(err, tt.wantErr) {
 			t.Errorf("body of %d bytes: read error %v, want %v", len(tt.body), err, tt.wantErr)
 		}
+	}
+}
+
+// TestTransportCapsEndlessBody checks that the default cap stops an answer that never
+// ends after maxBody bytes, with errTooLarge.
+func TestTransportCapsEndlessBody(t *testing.T) {
+	t.Parallel()
+	chunk := make([]byte, 1<<20)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		for r.Context().Err() == nil { // until the client hangs up
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(hs.Close)
+	tr, _, _ := testTransport(hs.Client().Transport)
+	r, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, hs.URL+"/admin/directory/v1/users/1/tokens", nil)
+	resp, err := tr.RoundTrip(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if !errors.Is(err, errTooLarge) || n != maxBody {
+		t.Errorf("read %d bytes, error %v; want %d bytes and %v", n, err, maxBody, errTooLarge)
 	}
 }
 

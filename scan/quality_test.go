@@ -1,0 +1,248 @@
+package scan_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/connector"
+	"github.com/nhiscope/nhi/connector/googleworkspace"
+	"github.com/nhiscope/nhi/connector/googleworkspace/googleworkspacesim"
+	"github.com/nhiscope/nhi/estate"
+	"github.com/nhiscope/nhi/risk"
+	"github.com/nhiscope/nhi/scan"
+	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/sqlite"
+)
+
+// labelSignals maps each ground-truth risk the estate labels to the signals that detect it.
+// app.suspicious is one label for several ways an app gives itself away.
+func labelSignals() map[string][]string {
+	return map[string][]string{
+		"owner.suspended":     {"owner.suspended"},
+		"owner.departed":      {"owner.departed"},
+		"usage.stale":         {"usage.stale"},
+		"permission.critical": {"permission.critical"},
+		"app.suspicious": {"app.known_malicious", "app.impersonation", "app.deceptive_name",
+			"app.unverified_publisher", "app.name_collision"},
+	}
+}
+
+// floor is the precision and recall a label must reach: 0.95, the bar, for every
+// label but one. Of the estate's seven suspicious Google apps, "PDF Docs Sync" shows
+// nothing in Google's admin APIs that sets it apart from a legitimate niche tool: no
+// look-alike name, no markup, a registered client, an ID in no public threat feed. Its
+// only tells (a rare app holding full Gmail and Drive) hold for legitimate admin tools
+// too. Recall for app.suspicious therefore tops out at 6/7 until nhi has a signal that
+// separates it; the floor below pins that level so it cannot regress.
+func floor(label string) float64 {
+	if label == "app.suspicious" {
+		return 0.85
+	}
+	return 0.95
+}
+
+// quality is one label's confusion counts.
+type quality struct{ tp, fp, fn int }
+
+func (q quality) precision() float64 { return ratio(q.tp, q.tp+q.fp) }
+func (q quality) recall() float64    { return ratio(q.tp, q.tp+q.fn) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}
+
+// TestDetectionQuality scans simulated companies end to end and measures, per labelled
+// risk, the precision and recall of the findings against the estate's ground truth.
+// Labels of things the platform itself no longer shows (the grants of users Google
+// deleted) are left out: no scanner can see them, and the platform revoked them.
+func TestDetectionQuality(t *testing.T) {
+	t.Parallel()
+	sizes := []int{500, 5000}
+	if testing.Short() || raceEnabled {
+		sizes = sizes[:1]
+	}
+	for _, people := range sizes {
+		t.Run(fmt.Sprint(people), func(t *testing.T) {
+			t.Parallel()
+			got := measure(t, people)
+			names := make([]string, 0, len(got))
+			for k := range got {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			for _, name := range names {
+				q := got[name]
+				t.Logf("%-20s tp %6d fp %5d fn %5d precision %.3f recall %.3f", name, q.tp, q.fp, q.fn, q.precision(), q.recall())
+				if q.tp+q.fn == 0 {
+					continue // nothing of this risk is observable at this size
+				}
+				if q.precision() < 0.95 || q.recall() < floor(name) {
+					t.Errorf("%s: precision %.3f recall %.3f, want >= 0.95 and >= %.2f", name, q.precision(), q.recall(), floor(name))
+				}
+			}
+		})
+	}
+}
+
+// measure runs one scan with the risk engine and compares findings with labels.
+func measure(t *testing.T, people int) map[string]quality {
+	t.Helper()
+	ctx := context.Background()
+	est, err := estate.Generate(estate.Options{Seed: 11, People: people})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := est.Options.Now
+	sim, err := googleworkspacesim.New(est, googleworkspacesim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim)
+	defer srv.Close()
+	key := filepath.Join(t.TempDir(), "key.json")
+	if err := os.WriteFile(key, sim.ServiceAccountKey(srv.URL), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "q.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := googleworkspace.New(googleworkspace.Config{Name: "q", AdminEmail: est.FirstAdmin().Email,
+		Credentials: connector.SecretRef("file:" + key), BaseURL: srv.URL + "/"}, connector.Env{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := newEngine(t)
+	r := &scan.Runner{Store: db, Engine: engine, Now: func() time.Time { return now }}
+	if _, err := r.Run(ctx, conn, scan.Options{Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	present := presentSubjects(t, db)
+	found := findingSubjects(t, db)
+	out := map[string]quality{}
+	truth := map[string]map[string]bool{}
+	for _, l := range est.Labels {
+		if !present[l.Subject] {
+			continue
+		}
+		if truth[l.Risk] == nil {
+			truth[l.Risk] = map[string]bool{}
+		}
+		truth[l.Risk][l.Subject] = true
+	}
+	for risk, signals := range labelSignals() {
+		detected := map[string]bool{}
+		for _, s := range signals {
+			for subj := range found[s] {
+				detected[subj] = true
+			}
+		}
+		q := quality{}
+		for subj := range detected {
+			if truth[risk][subj] {
+				q.tp++
+			} else {
+				q.fp++
+			}
+		}
+		for subj := range truth[risk] {
+			if !detected[subj] {
+				q.fn++
+			}
+		}
+		out[risk] = q
+	}
+	return out
+}
+
+func newEngine(t *testing.T) *risk.Engine {
+	t.Helper()
+	cat, err := risk.DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	intel, err := risk.DefaultIntel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := risk.NewEngine(cat, intel, risk.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// presentSubjects returns the label subjects of the present inventory: grant external IDs
+// and app client IDs.
+func presentSubjects(t *testing.T, db store.Store) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	f := store.IdentityFilter{Limit: store.MaxLimit}
+	for {
+		page, err := db.ListIdentities(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range page.Items {
+			out[id.ExternalID], out[id.AppID] = true, true
+		}
+		if page.Next == "" {
+			return out
+		}
+		f.After = page.Next
+	}
+}
+
+// findingSubjects returns, per signal, the label subjects of open findings: an identity
+// finding's external ID, an app finding's client ID.
+func findingSubjects(t *testing.T, db store.Store) map[string]map[string]bool {
+	t.Helper()
+	ids := map[string]string{} // nhi ID -> external ID
+	f := store.IdentityFilter{Limit: store.MaxLimit}
+	for {
+		page, err := db.ListIdentities(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range page.Items {
+			ids[id.ID] = id.ExternalID
+		}
+		if page.Next == "" {
+			break
+		}
+		f.After = page.Next
+	}
+	out := map[string]map[string]bool{}
+	ff := store.FindingFilter{Limit: store.MaxLimit}
+	for {
+		page, err := db.ListFindings(context.Background(), ff)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fd := range page.Items {
+			subj := fd.AppID
+			if fd.SubjectKind == nhi.SubjectIdentity {
+				subj = ids[fd.SubjectID]
+			}
+			if out[fd.Signal] == nil {
+				out[fd.Signal] = map[string]bool{}
+			}
+			out[fd.Signal][subj] = true
+		}
+		if page.Next == "" {
+			return out
+		}
+		ff.After = page.Next
+	}
+}
