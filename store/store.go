@@ -4,7 +4,8 @@
 // The rules every backend keeps:
 //   - Upserts keep FirstSeen and advance LastSeen; they clear GoneAt of a record seen again.
 //   - An upsert never loses a known fact to an unknown one: a zero CreatedAt, LastUsedAt or
-//     ExpiresAt keeps the stored value, and LastUsedAt never moves backwards.
+//     ExpiresAt keeps the stored value, LastUsedAt never moves backwards, and Attributes
+//     merge by key (a key the new report lacks keeps its stored value).
 //   - Only MarkGone sets GoneAt, and only for the scopes a scan enumerated completely: a
 //     failed or partial scan never deletes or hides inventory.
 //   - Lists are ordered and paged by an opaque cursor.

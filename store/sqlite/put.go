@@ -93,7 +93,7 @@ func identityUpsert() upsert {
 		tail: ` ON CONFLICT (id) DO UPDATE SET
 			name = excluded.name, app_id = excluded.app_id, owner_id = excluded.owner_id,
 			scope = excluded.scope, permissions = excluded.permissions,
-			credentials = excluded.credentials, attributes = excluded.attributes,
+			credentials = excluded.credentials, attributes = json_patch(identities.attributes, excluded.attributes),
 			created_at = CASE excluded.created_at WHEN 0 THEN identities.created_at
 				ELSE excluded.created_at END,
 			last_used_at = CASE WHEN excluded.last_used_at = 0 THEN identities.last_used_at

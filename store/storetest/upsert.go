@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"maps"
 	"testing"
 	"time"
 
@@ -40,6 +41,14 @@ func testUpsertIdentity(t *testing.T, s suite) {
 		{"last used moves forward", at(3 * time.Hour), func(id *nhi.Identity) {
 			id.LastUsedAt = at(-day)
 		}, false, func(w *nhi.Identity) { w.LastUsedAt, w.LastSeen = at(-day), at(3*time.Hour) }},
+		{"attributes merge by key", at(3 * time.Hour), func(id *nhi.Identity) {
+			id.LastUsedAt, id.Attributes = at(-day), map[string]string{"client_type": "WEB", "zz": "1"}
+		}, false, func(w *nhi.Identity) {
+			w.Attributes = merged(w.Attributes, map[string]string{"client_type": "WEB", "zz": "1"})
+		}},
+		{"a later report without an attribute keeps it", at(3 * time.Hour), func(id *nhi.Identity) {
+			id.LastUsedAt, id.Attributes = at(-day), map[string]string{"zz": "2"}
+		}, false, func(w *nhi.Identity) { w.Attributes = merged(w.Attributes, map[string]string{"zz": "2"}) }},
 		{"complete scan without it marks it gone", at(4 * time.Hour), nil, true,
 			func(w *nhi.Identity) { w.GoneAt = at(4 * time.Hour) }},
 		{"seen again is present again", at(5 * time.Hour), func(*nhi.Identity) {}, false,
@@ -119,4 +128,12 @@ func testUpsertPersonAndApp(t *testing.T, s suite) {
 	if d := diff(wantA, gotA); d != "" {
 		t.Errorf("App seen again (-want +got):\n%s", d)
 	}
+}
+
+// merged returns a copy of a with the keys of b set over it.
+func merged(a, b map[string]string) map[string]string {
+	out := make(map[string]string, len(a)+len(b))
+	maps.Copy(out, a)
+	maps.Copy(out, b)
+	return out
 }
