@@ -47,21 +47,16 @@ type rankedApp struct {
 // loadApps reads every app of a platform (all platforms if empty) with its reach.
 func loadApps(ctx context.Context, db store.Store, p nhi.Platform, cat *risk.Catalogue) ([]rankedApp, error) {
 	var out []rankedApp
-	f := store.AppFilter{Platform: p, Sort: store.AppsByUsers, Limit: store.MaxLimit}
-	for {
-		page, err := db.ListApps(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, app := range page.Items {
-			r := cat.Assess(app.Platform, app.Scopes)
-			out = append(out, rankedApp{App: app, Reach: r, MaxTier: r.Max.String()})
-		}
-		if page.Next == "" {
-			return out, nil
-		}
-		f.After = page.Next
-	}
+	f := store.AppFilter{Platform: p, Sort: store.AppsByUsers}
+	_, _, err := eachItem(0, func(lim int, after string) (store.Page[nhi.App], error) {
+		f.Limit, f.After = lim, after
+		return db.ListApps(ctx, f)
+	}, func(app nhi.App) error {
+		r := cat.Assess(app.Platform, app.Scopes)
+		out = append(out, rankedApp{App: app, Reach: r, MaxTier: r.Max.String()})
+		return nil
+	})
+	return out, err
 }
 
 // sortApps orders apps: by users, by risk (reach, then users), or by name.

@@ -82,44 +82,26 @@ func (a *app) listFindings(ctx context.Context, f findingFlags) error {
 	if err != nil {
 		return err
 	}
-	limit := f.limit
-	if limit < 0 {
-		limit = 0
-		if f.output == formatTable {
-			limit = 100
-		}
-	}
 	db, err := a.openInventory(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	out := newFindingOutput(a, f.output)
-	n := 0
-	for {
-		flt.Limit = store.MaxLimit
-		if limit > 0 {
-			flt.Limit = min(store.MaxLimit, limit-n)
-		}
-		page, err := db.ListFindings(ctx, flt)
-		if err != nil {
-			return err
-		}
-		for _, fd := range page.Items {
-			if err := out.write(fd); err != nil {
-				return err
-			}
-		}
-		n += len(page.Items)
-		flt.After = page.Next
-		if page.Next == "" || (limit > 0 && n >= limit) {
-			if page.Next != "" && f.output == formatTable {
-				defer fmt.Fprintf(a.stderr, "showing the first %d; use --limit 0 for all, or narrow the filters\n", n)
-			}
-			break
-		}
+	n, more, err := eachItem(rowLimit(f.limit, f.output), func(lim int, after string) (store.Page[nhi.Finding], error) {
+		flt.Limit, flt.After = lim, after
+		return db.ListFindings(ctx, flt)
+	}, out.write)
+	if err != nil {
+		return err
 	}
-	return out.close()
+	if err := out.close(); err != nil {
+		return err
+	}
+	if more && f.output == formatTable {
+		fmt.Fprintf(a.stderr, "showing the first %d; use --limit 0 for all, or narrow the filters\n", n)
+	}
+	return nil
 }
 
 // findingOutput writes findings in one format.

@@ -98,13 +98,7 @@ func (a *app) listIdentities(ctx context.Context, f listFlags) error {
 	if err != nil {
 		return err
 	}
-	limit := f.limit
-	if limit < 0 {
-		limit = 0
-		if f.output == formatTable {
-			limit = 100
-		}
-	}
+	limit := rowLimit(f.limit, f.output)
 	db, err := a.openInventory(ctx)
 	if err != nil {
 		return err
@@ -112,27 +106,12 @@ func (a *app) listIdentities(ctx context.Context, f listFlags) error {
 	defer db.Close()
 	owners := newOwnerCache(db)
 	out := newIdentityOutput(a, f.output, now, owners)
-	n, more := 0, false
-	for {
-		flt.Limit = store.MaxLimit
-		if limit > 0 {
-			flt.Limit = min(store.MaxLimit, limit-n)
-		}
-		page, err := db.ListIdentities(ctx, flt)
-		if err != nil {
-			return err
-		}
-		for _, id := range page.Items {
-			if err := out.write(ctx, id); err != nil {
-				return err
-			}
-		}
-		n += len(page.Items)
-		flt.After = page.Next
-		if page.Next == "" || (limit > 0 && n >= limit) {
-			more = page.Next != ""
-			break
-		}
+	n, more, err := eachItem(limit, func(lim int, after string) (store.Page[nhi.Identity], error) {
+		flt.Limit, flt.After = lim, after
+		return db.ListIdentities(ctx, flt)
+	}, func(id nhi.Identity) error { return out.write(ctx, id) })
+	if err != nil {
+		return err
 	}
 	if err := out.close(); err != nil {
 		return err

@@ -98,19 +98,11 @@ func (a *app) offboardingDebt(ctx context.Context, db store.Store) error {
 
 // countIdentities counts the identities a filter selects, page by page.
 func countIdentities(ctx context.Context, db store.Store, f store.IdentityFilter) (int, error) {
-	f.Limit = store.MaxLimit
-	n := 0
-	for {
-		page, err := db.ListIdentities(ctx, f)
-		if err != nil {
-			return 0, err
-		}
-		n += len(page.Items)
-		if page.Next == "" {
-			return n, nil
-		}
-		f.After = page.Next
-	}
+	n, _, err := eachItem(0, func(lim int, after string) (store.Page[nhi.Identity], error) {
+		f.Limit, f.After = lim, after
+		return db.ListIdentities(ctx, f)
+	}, func(nhi.Identity) error { return nil })
+	return n, err
 }
 
 // nextSteps prints the exact commands to list and inspect what the scan found.
@@ -153,25 +145,22 @@ func (a *app) findingsSummary(ctx context.Context, db store.Store) error {
 	bySeverity := map[nhi.Severity]int{}
 	byOWASP := map[string]int{}
 	var top []nhi.Finding
-	f := store.FindingFilter{Status: nhi.FindingOpen, Limit: store.MaxLimit}
-	for {
-		page, err := db.ListFindings(ctx, f)
-		if err != nil {
-			return err
+	f := store.FindingFilter{Status: nhi.FindingOpen}
+	_, _, err := eachItem(0, func(lim int, after string) (store.Page[nhi.Finding], error) {
+		f.Limit, f.After = lim, after
+		return db.ListFindings(ctx, f)
+	}, func(fd nhi.Finding) error {
+		bySeverity[fd.Severity]++
+		for _, o := range owaspShort(fd.OWASP) {
+			byOWASP[o]++
 		}
-		for _, fd := range page.Items {
-			bySeverity[fd.Severity]++
-			for _, o := range owaspShort(fd.OWASP) {
-				byOWASP[o]++
-			}
-			if len(top) < summaryTop {
-				top = append(top, fd)
-			}
+		if len(top) < summaryTop {
+			top = append(top, fd)
 		}
-		if page.Next == "" {
-			break
-		}
-		f.After = page.Next
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	fmt.Fprintln(a.stdout, "\nOpen findings:")
 	t := newIndentedTable(a.stdout)
