@@ -87,88 +87,33 @@ func (a *app) listFindings(ctx context.Context, f findingFlags) error {
 		return err
 	}
 	defer db.Close()
-	out := newFindingOutput(a, f.output)
-	n, more, err := eachItem(rowLimit(f.limit, f.output), func(lim int, after string) (store.Page[nhi.Finding], error) {
+	out := newListOutput(a, f.output, "no findings match", findingHeader, findingRow)
+	return printList(a, out, rowLimit(f.limit, f.output), func(lim int, after string) (store.Page[nhi.Finding], error) {
 		flt.Limit, flt.After = lim, after
 		return db.ListFindings(ctx, flt)
-	}, out.write)
-	if err != nil {
-		return err
-	}
-	if err := out.close(); err != nil {
-		return err
-	}
-	if more && f.output == formatTable {
-		fmt.Fprintf(a.stderr, "showing the first %d; use --limit 0 for all, or narrow the filters\n", n)
-	}
-	return nil
+	})
 }
 
-// findingOutput writes findings in one format.
-type findingOutput struct {
-	format string
-	rows   rowWriter
-	arr    *jsonArray
-	n      int
+func findingHeader(csv bool) []string {
+	if csv {
+		return []string{"id", "severity", "signal", "owasp", "status", "subject_kind", "subject_id",
+			"platform", "tenant", "app_id", "owner_id", "evidence", "first_seen", "last_seen"}
+	}
+	return []string{"ID", "SEVERITY", "SIGNAL", "OWASP", "SUBJECT", "EVIDENCE"}
 }
 
-func newFindingOutput(a *app, format string) *findingOutput {
-	o := &findingOutput{format: format}
-	switch format {
-	case formatJSON:
-		o.arr = newJSONArray(a.stdout)
-	case formatCSV:
-		o.rows = newCSV(a.stdout)
-	default:
-		o.rows = newTable(a.stdout)
-	}
-	return o
-}
-
-func (o *findingOutput) write(f nhi.Finding) error {
-	if o.arr != nil {
-		return o.arr.add(f)
-	}
-	if o.n == 0 {
-		if err := o.header(); err != nil {
-			return err
-		}
-	}
-	o.n++
-	if o.format == formatCSV {
-		return o.rows.row(f.ID, string(f.Severity), f.Signal, strings.Join(f.OWASP, " "), string(f.Status),
+func findingRow(f nhi.Finding, csv bool) ([]string, error) {
+	if csv {
+		return []string{f.ID, string(f.Severity), f.Signal, strings.Join(f.OWASP, " "), string(f.Status),
 			string(f.SubjectKind), f.SubjectID, string(f.Platform), f.Tenant, f.AppID, f.OwnerID,
-			strings.Join(f.Evidence, "; "), stamp(f.FirstSeen), stamp(f.LastSeen))
+			strings.Join(f.Evidence, "; "), stamp(f.FirstSeen), stamp(f.LastSeen)}, nil
 	}
 	ev := ""
 	if len(f.Evidence) > 0 {
 		ev = f.Evidence[0]
 	}
-	return o.rows.row(f.ID, strings.ToUpper(string(f.Severity)), f.Signal, strings.Join(owaspShort(f.OWASP), ","),
-		string(f.SubjectKind)+" "+f.SubjectID, ev)
-}
-
-func (o *findingOutput) header() error {
-	if o.format == formatCSV {
-		return o.rows.row("id", "severity", "signal", "owasp", "status", "subject_kind", "subject_id",
-			"platform", "tenant", "app_id", "owner_id", "evidence", "first_seen", "last_seen")
-	}
-	return o.rows.row("ID", "SEVERITY", "SIGNAL", "OWASP", "SUBJECT", "EVIDENCE")
-}
-
-func (o *findingOutput) close() error {
-	if o.arr != nil {
-		return o.arr.close()
-	}
-	if o.n == 0 && o.format == formatTable {
-		return o.rows.row("no findings match")
-	}
-	if o.n == 0 {
-		if err := o.header(); err != nil {
-			return err
-		}
-	}
-	return o.rows.flush()
+	return []string{f.ID, strings.ToUpper(string(f.Severity)), f.Signal, strings.Join(owaspShort(f.OWASP), ","),
+		string(f.SubjectKind) + " " + f.SubjectID, ev}, nil
 }
 
 // owaspShort drops the ":2025" edition suffix for tables.

@@ -105,90 +105,32 @@ func (a *app) listIdentities(ctx context.Context, f listFlags) error {
 	}
 	defer db.Close()
 	owners := newOwnerCache(db)
-	out := newIdentityOutput(a, f.output, now, owners)
-	n, more, err := eachItem(limit, func(lim int, after string) (store.Page[nhi.Identity], error) {
+	row := func(id nhi.Identity, csv bool) ([]string, error) {
+		owner, err := owners.get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if csv {
+			return []string{id.ID, string(id.Platform), id.Tenant, string(id.Kind), id.Name, id.AppID,
+				owner.Email, string(owner.Status), strings.Join(id.Scopes(), " "),
+				stamp(id.CreatedAt), stamp(id.LastUsedAt), stamp(id.ExpiresAt), stamp(id.FirstSeen), stamp(id.GoneAt)}, nil
+		}
+		return []string{id.ID, string(id.Kind), id.Name, owner.Email, string(owner.Status),
+			fmt.Sprint(len(id.Permissions)), ago(now, id.LastUsedAt)}, nil
+	}
+	out := newListOutput(a, f.output, "no identities match", identityHeader, row)
+	return printList(a, out, limit, func(lim int, after string) (store.Page[nhi.Identity], error) {
 		flt.Limit, flt.After = lim, after
 		return db.ListIdentities(ctx, flt)
-	}, func(id nhi.Identity) error { return out.write(ctx, id) })
-	if err != nil {
-		return err
-	}
-	if err := out.close(); err != nil {
-		return err
-	}
-	if more && f.output == formatTable {
-		fmt.Fprintf(a.stderr, "showing the first %d; use --limit 0 for all, or narrow the filters\n", n)
-	}
-	return nil
+	})
 }
 
-// identityOutput writes identities in one format.
-type identityOutput struct {
-	format string
-	now    time.Time
-	owners *ownerCache
-	rows   rowWriter
-	arr    *jsonArray
-	n      int
-}
-
-func newIdentityOutput(a *app, format string, now time.Time, owners *ownerCache) *identityOutput {
-	o := &identityOutput{format: format, now: now, owners: owners}
-	switch format {
-	case formatJSON:
-		o.arr = newJSONArray(a.stdout)
-	case formatCSV:
-		o.rows = newCSV(a.stdout)
-	default:
-		o.rows = newTable(a.stdout)
+func identityHeader(csv bool) []string {
+	if csv {
+		return []string{"id", "platform", "tenant", "kind", "name", "app_id", "owner_email", "owner_status",
+			"scopes", "created_at", "last_used_at", "expires_at", "first_seen", "gone_at"}
 	}
-	return o
-}
-
-func (o *identityOutput) write(ctx context.Context, id nhi.Identity) error {
-	if o.arr != nil {
-		return o.arr.add(id)
-	}
-	owner, err := o.owners.get(ctx, id)
-	if err != nil {
-		return err
-	}
-	if o.n == 0 {
-		if err := o.header(); err != nil {
-			return err
-		}
-	}
-	o.n++
-	if o.format == formatCSV {
-		return o.rows.row(id.ID, string(id.Platform), id.Tenant, string(id.Kind), id.Name, id.AppID,
-			owner.Email, string(owner.Status), strings.Join(id.Scopes(), " "),
-			stamp(id.CreatedAt), stamp(id.LastUsedAt), stamp(id.ExpiresAt), stamp(id.FirstSeen), stamp(id.GoneAt))
-	}
-	return o.rows.row(id.ID, string(id.Kind), id.Name, owner.Email, string(owner.Status),
-		fmt.Sprint(len(id.Permissions)), ago(o.now, id.LastUsedAt))
-}
-
-func (o *identityOutput) header() error {
-	if o.format == formatCSV {
-		return o.rows.row("id", "platform", "tenant", "kind", "name", "app_id", "owner_email", "owner_status",
-			"scopes", "created_at", "last_used_at", "expires_at", "first_seen", "gone_at")
-	}
-	return o.rows.row("ID", "KIND", "NAME", "OWNER", "STATUS", "SCOPES", "LAST USED")
-}
-
-func (o *identityOutput) close() error {
-	if o.arr != nil {
-		return o.arr.close()
-	}
-	if o.n == 0 && o.format == formatTable {
-		return o.rows.row("no identities match")
-	}
-	if o.n == 0 {
-		if err := o.header(); err != nil {
-			return err
-		}
-	}
-	return o.rows.flush()
+	return []string{"ID", "KIND", "NAME", "OWNER", "STATUS", "SCOPES", "LAST USED"}
 }
 
 // ownerCache looks up the owners of identities once each.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/store"
 )
 
 // The output formats of list commands.
@@ -163,4 +164,78 @@ func parseBefore(s string, now time.Time) (time.Time, error) {
 		}
 	}
 	return time.Time{}, nhi.Errorf(nhi.CodeInvalid, "%q: want a date (2026-01-31), an RFC 3339 time, or an age (90d, 36h)", s)
+}
+
+// listOutput writes the items of a list as a table, CSV or one JSON array. Header and row
+// give the columns of the table (csv false) or of the CSV (csv true).
+type listOutput[T any] struct {
+	format string
+	rows   rowWriter
+	arr    *jsonArray
+	n      int
+	header func(csv bool) []string
+	row    func(item T, csv bool) ([]string, error)
+	// none is the table's line when nothing matched.
+	none string
+}
+
+func newListOutput[T any](a *app, format, none string, header func(bool) []string, row func(T, bool) ([]string, error)) *listOutput[T] {
+	o := &listOutput[T]{format: format, none: none, header: header, row: row}
+	switch format {
+	case formatJSON:
+		o.arr = newJSONArray(a.stdout)
+	case formatCSV:
+		o.rows = newCSV(a.stdout)
+	default:
+		o.rows = newTable(a.stdout)
+	}
+	return o
+}
+
+func (o *listOutput[T]) write(item T) error {
+	if o.arr != nil {
+		return o.arr.add(item)
+	}
+	csv := o.format == formatCSV
+	if o.n == 0 {
+		if err := o.rows.row(o.header(csv)...); err != nil {
+			return err
+		}
+	}
+	o.n++
+	cells, err := o.row(item, csv)
+	if err != nil {
+		return err
+	}
+	return o.rows.row(cells...)
+}
+
+func (o *listOutput[T]) close() error {
+	switch {
+	case o.arr != nil:
+		return o.arr.close()
+	case o.n == 0 && o.format == formatTable:
+		return o.rows.row(o.none)
+	case o.n == 0:
+		if err := o.rows.row(o.header(true)...); err != nil {
+			return err
+		}
+	}
+	return o.rows.flush()
+}
+
+// printList pages through a list into out, at most limit items (0 for all), and says on
+// standard error when a table left items out.
+func printList[T any](a *app, out *listOutput[T], limit int, list func(lim int, after string) (store.Page[T], error)) error {
+	n, more, err := eachItem(limit, list, out.write)
+	if err != nil {
+		return err
+	}
+	if err := out.close(); err != nil {
+		return err
+	}
+	if more && out.format == formatTable {
+		fmt.Fprintf(a.stderr, "showing the first %d; use --limit 0 for all, or narrow the filters\n", n)
+	}
+	return nil
 }
