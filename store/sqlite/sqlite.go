@@ -62,7 +62,8 @@ func WithReadConns(n int) Option {
 }
 
 // WithBusyTimeout sets how long a connection waits for a lock held by another process
-// before it fails with SQLITE_BUSY. The default is 5 seconds.
+// before it fails with SQLITE_BUSY. The default is 30 seconds: another nhi process (a scan writing
+// large batches, a suppression from the CLI) may hold the write lock for a while.
 func WithBusyTimeout(d time.Duration) Option {
 	return func(o *options) {
 		if d > 0 {
@@ -75,7 +76,7 @@ func WithBusyTimeout(d time.Duration) Option {
 // schema. It refuses a database written by a newer version of nhi, with an error that wraps
 // ErrNewerSchema.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
-	o := options{now: time.Now, readConns: max(2, runtime.NumCPU()), busyTimeout: 5 * time.Second}
+	o := options{now: time.Now, readConns: max(2, runtime.NumCPU()), busyTimeout: 30 * time.Second}
 	for _, opt := range opts {
 		opt(&o)
 	}
