@@ -3,6 +3,7 @@ package googleworkspacesim
 import (
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // apiError is one answer in Google's JSON error envelope:
@@ -16,6 +17,8 @@ type apiError struct {
 	Reason      string
 	Domain      string
 	ItemMessage string
+	// RetryAfter, if positive, is sent as a Retry-After header in whole seconds.
+	RetryAfter time.Duration
 	// Location and LocationType say which input was wrong ("Authorization", "header").
 	Location     string
 	LocationType string
@@ -112,6 +115,10 @@ func writeJSON(w http.ResponseWriter, code int, body []byte) {
 
 // writeError writes e in Google's envelope.
 func writeError(w http.ResponseWriter, e apiError) {
+	if e.RetryAfter > 0 {
+		secs := (e.RetryAfter + time.Second - 1) / time.Second
+		w.Header().Set("Retry-After", strconv.FormatInt(int64(secs), 10))
+	}
 	writeJSON(w, e.Code, e.body())
 }
 

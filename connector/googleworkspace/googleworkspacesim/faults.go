@@ -3,6 +3,7 @@ package googleworkspacesim
 import (
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Fault makes matching requests fail. Faults are checked in the order they were injected,
@@ -21,6 +22,10 @@ type Fault struct {
 	Message string
 	// Times is how many requests the fault answers before it is removed; 0 means always.
 	Times int
+	// RetryAfter, if positive, is sent as a Retry-After header in whole seconds (rounded
+	// up). Google's admin APIs send none on their own throttling answers; proxies and
+	// newer Google APIs do, and clients must honour it.
+	RetryAfter time.Duration
 }
 
 // matches reports whether f applies to r.
@@ -45,7 +50,7 @@ func (f *Fault) answer() apiError {
 			msg = "Backend Error"
 		}
 	}
-	e := apiError{Code: code, Message: msg, Reason: reason}
+	e := apiError{Code: code, Message: msg, Reason: reason, RetryAfter: f.RetryAfter}
 	if isRateLimitReason(reason) && code == http.StatusForbidden {
 		e.Domain = "usageLimits"
 	}
