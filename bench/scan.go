@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"time"
 
 	"github.com/nhiscope/nhi/connector"
@@ -27,17 +26,11 @@ type scanResult struct {
 
 // runScan makes one full scan of the simulator into a fresh SQLite database.
 func runScan(ctx context.Context, url, key, admin string, concurrency int, cpuprofile string) error {
-	if cpuprofile != "" {
-		f, err := os.Create(cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startProfile(cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	dir, err := os.MkdirTemp("", "nhi-bench-scan-")
 	if err != nil {
 		return err

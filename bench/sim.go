@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -64,17 +63,11 @@ func serveSim(ctx context.Context, seed int64, people, quota int, cpuprofile str
 	if err := os.WriteFile(keyPath, sim.ServiceAccountKey(url), 0o600); err != nil {
 		return err
 	}
-	if cpuprofile != "" {
-		f, err := os.Create(cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startProfile(cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	enc := json.NewEncoder(os.Stdout)
 	if err := enc.Encode(simReady{URL: url, Key: keyPath, Admin: est.FirstAdmin().Email, Grants: visibleGrants(est)}); err != nil {
 		return err

@@ -37,34 +37,27 @@ func Evaluate(ctx context.Context, db store.Store, engine *risk.Engine, evalID s
 	}
 	w := &findingWriter{ctx: ctx, db: db, evalID: evalID, now: now, ev: &ev}
 	tallies := map[string]*risk.AppInput{}
-	f := store.IdentityFilter{Platform: p, Tenant: tenant, Limit: store.MaxLimit}
+	f := store.IdentityFilter{Platform: p, Tenant: tenant}
 	in := risk.IdentityInput{Now: now}
-	for {
-		page, err := db.ListIdentities(ctx, f)
-		if err != nil {
-			return ev, fmt.Errorf("evaluate: list identities: %w", err)
-		}
-		for i := range page.Items {
-			id := &page.Items[i]
-			in.Identity, in.Owner, in.App = *id, ownerOf(people, id), apps[id.AppID]
-			if id.AppID != "" {
-				t := tallies[id.AppID]
-				if t == nil {
-					t = &risk.AppInput{Now: now}
-					tallies[id.AppID] = t
-				}
-				t.AddIdentity(id, in.Owner)
+	_, _, err = store.Walk(0, func(lim int, after string) (store.Page[nhi.Identity], error) {
+		f.Limit, f.After = lim, after
+		return db.ListIdentities(ctx, f)
+	}, func(id nhi.Identity) error {
+		in.Identity, in.Owner, in.App = id, ownerOf(people, &id), apps[id.AppID]
+		if id.AppID != "" {
+			t := tallies[id.AppID]
+			if t == nil {
+				t = &risk.AppInput{Now: now}
+				tallies[id.AppID] = t
 			}
-			s := engine.ScoreIdentity(&in)
-			if err := w.add(s.Findings(nhi.SubjectIdentity, id.ID, id.Platform, id.Tenant, id.AppID, id.OwnerID)); err != nil {
-				return ev, err
-			}
-			ev.Identities++
+			t.AddIdentity(&id, in.Owner)
 		}
-		if page.Next == "" {
-			break
-		}
-		f.After = page.Next
+		s := engine.ScoreIdentity(&in)
+		ev.Identities++
+		return w.add(s.Findings(nhi.SubjectIdentity, id.ID, id.Platform, id.Tenant, id.AppID, id.OwnerID))
+	})
+	if err != nil {
+		return ev, fmt.Errorf("evaluate: %w", err)
 	}
 	list := make([]nhi.App, 0, len(apps))
 	for _, app := range apps {
@@ -106,43 +99,35 @@ func ownerOf(people map[string]*nhi.Person, id *nhi.Identity) *nhi.Person {
 // departed, whatever their last status.
 func loadPeople(ctx context.Context, db store.Store, p nhi.Platform, tenant string) (map[string]*nhi.Person, error) {
 	out := map[string]*nhi.Person{}
-	f := store.PersonFilter{Platform: p, Tenant: tenant, IncludeGone: true, Limit: store.MaxLimit}
-	for {
-		page, err := db.ListPeople(ctx, f)
-		if err != nil {
-			return nil, fmt.Errorf("evaluate: list people: %w", err)
+	f := store.PersonFilter{Platform: p, Tenant: tenant, IncludeGone: true}
+	_, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Person], error) {
+		f.Limit, f.After = lim, after
+		return db.ListPeople(ctx, f)
+	}, func(person nhi.Person) error {
+		if !person.GoneAt.IsZero() {
+			person.Status = nhi.PersonDeparted
 		}
-		for i := range page.Items {
-			person := &page.Items[i]
-			if !person.GoneAt.IsZero() {
-				person.Status = nhi.PersonDeparted
-			}
-			out[person.ExternalID] = person
-		}
-		if page.Next == "" {
-			return out, nil
-		}
-		f.After = page.Next
+		out[person.ExternalID] = &person
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: list people: %w", err)
 	}
+	return out, nil
 }
 
 // loadApps reads the apps of a tenant with their aggregates.
 func loadApps(ctx context.Context, db store.Store, p nhi.Platform, tenant string) (map[string]*nhi.App, error) {
 	out := map[string]*nhi.App{}
-	f := store.AppFilter{Platform: p, Tenant: tenant, Limit: store.MaxLimit}
-	for {
-		page, err := db.ListApps(ctx, f)
-		if err != nil {
-			return nil, fmt.Errorf("evaluate: list apps: %w", err)
-		}
-		for i := range page.Items {
-			out[page.Items[i].ExternalID] = &page.Items[i]
-		}
-		if page.Next == "" {
-			return out, nil
-		}
-		f.After = page.Next
+	f := store.AppFilter{Platform: p, Tenant: tenant}
+	_, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.App], error) {
+		f.Limit, f.After = lim, after
+		return db.ListApps(ctx, f)
+	}, func(app nhi.App) error { out[app.ExternalID] = &app; return nil })
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: list apps: %w", err)
 	}
+	return out, nil
 }
 
 // findingBatch is how many findings go to the store in one write: findings are written

@@ -128,8 +128,9 @@ func measure(t *testing.T, people int) map[string]quality {
 	if _, err := r.Run(ctx, conn, scan.Options{Full: true}); err != nil {
 		t.Fatal(err)
 	}
-	present := presentSubjects(t, db)
-	found := findingSubjects(t, db)
+	ids := allIdentities(t, db)
+	present := presentSubjects(ids)
+	found := findingSubjects(t, db, ids)
 	out := map[string]quality{}
 	truth := map[string]map[string]bool{}
 	for _, l := range est.Labels {
@@ -183,66 +184,57 @@ func newEngine(t *testing.T) *risk.Engine {
 	return e
 }
 
+// allIdentities lists every present identity.
+func allIdentities(t *testing.T, db store.Store) []nhi.Identity {
+	t.Helper()
+	var out []nhi.Identity
+	f := store.IdentityFilter{}
+	_, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Identity], error) {
+		f.Limit, f.After = lim, after
+		return db.ListIdentities(context.Background(), f)
+	}, func(id nhi.Identity) error { out = append(out, id); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // presentSubjects returns the label subjects of the present inventory: grant external IDs
 // and app client IDs.
-func presentSubjects(t *testing.T, db store.Store) map[string]bool {
-	t.Helper()
+func presentSubjects(ids []nhi.Identity) map[string]bool {
 	out := map[string]bool{}
-	f := store.IdentityFilter{Limit: store.MaxLimit}
-	for {
-		page, err := db.ListIdentities(context.Background(), f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, id := range page.Items {
-			out[id.ExternalID], out[id.AppID] = true, true
-		}
-		if page.Next == "" {
-			return out
-		}
-		f.After = page.Next
+	for _, id := range ids {
+		out[id.ExternalID], out[id.AppID] = true, true
 	}
+	return out
 }
 
 // findingSubjects returns, per signal, the label subjects of open findings: an identity
 // finding's external ID, an app finding's client ID.
-func findingSubjects(t *testing.T, db store.Store) map[string]map[string]bool {
+func findingSubjects(t *testing.T, db store.Store, ids []nhi.Identity) map[string]map[string]bool {
 	t.Helper()
-	ids := map[string]string{} // nhi ID -> external ID
-	f := store.IdentityFilter{Limit: store.MaxLimit}
-	for {
-		page, err := db.ListIdentities(context.Background(), f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, id := range page.Items {
-			ids[id.ID] = id.ExternalID
-		}
-		if page.Next == "" {
-			break
-		}
-		f.After = page.Next
+	external := make(map[string]string, len(ids)) // nhi ID -> external ID
+	for _, id := range ids {
+		external[id.ID] = id.ExternalID
 	}
 	out := map[string]map[string]bool{}
-	ff := store.FindingFilter{Limit: store.MaxLimit}
-	for {
-		page, err := db.ListFindings(context.Background(), ff)
-		if err != nil {
-			t.Fatal(err)
+	f := store.FindingFilter{}
+	_, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Finding], error) {
+		f.Limit, f.After = lim, after
+		return db.ListFindings(context.Background(), f)
+	}, func(fd nhi.Finding) error {
+		subj := fd.AppID
+		if fd.SubjectKind == nhi.SubjectIdentity {
+			subj = external[fd.SubjectID]
 		}
-		for _, fd := range page.Items {
-			subj := fd.AppID
-			if fd.SubjectKind == nhi.SubjectIdentity {
-				subj = ids[fd.SubjectID]
-			}
-			if out[fd.Signal] == nil {
-				out[fd.Signal] = map[string]bool{}
-			}
-			out[fd.Signal][subj] = true
+		if out[fd.Signal] == nil {
+			out[fd.Signal] = map[string]bool{}
 		}
-		if page.Next == "" {
-			return out
-		}
-		ff.After = page.Next
+		out[fd.Signal][subj] = true
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
+	return out
 }

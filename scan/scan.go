@@ -183,21 +183,13 @@ func (r *Runner) markScopes(ctx context.Context, rec nhi.Scan, scopes []string) 
 
 // departed returns the person scopes of the people gone from the tenant's directory.
 func (r *Runner) departed(ctx context.Context, rec nhi.Scan) ([]string, error) {
-	f := store.PersonFilter{Platform: rec.Platform, Tenant: rec.Tenant, OnlyGone: true, Limit: store.MaxLimit}
+	f := store.PersonFilter{Platform: rec.Platform, Tenant: rec.Tenant, OnlyGone: true}
 	var out []string
-	for {
-		page, err := r.Store.ListPeople(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range page.Items {
-			out = append(out, connector.PersonScope(p.ExternalID))
-		}
-		if page.Next == "" {
-			return out, nil
-		}
-		f.After = page.Next
-	}
+	_, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Person], error) {
+		f.Limit, f.After = lim, after
+		return r.Store.ListPeople(ctx, f)
+	}, func(p nhi.Person) error { out = append(out, connector.PersonScope(p.ExternalID)); return nil })
+	return out, err
 }
 
 func (r *Runner) now() time.Time {

@@ -89,12 +89,8 @@ func openStore(t *testing.T) store.Store {
 // present returns the external IDs of the present identities.
 func present(t *testing.T, db store.Store) []string {
 	t.Helper()
-	page, err := db.ListIdentities(context.Background(), store.IdentityFilter{Limit: store.MaxLimit})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, id := range page.Items {
+	for _, id := range allIdentities(t, db) {
 		out = append(out, id.ExternalID)
 	}
 	sort.Strings(out)

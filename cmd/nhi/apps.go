@@ -48,7 +48,7 @@ type rankedApp struct {
 func loadApps(ctx context.Context, db store.Store, p nhi.Platform, cat *risk.Catalogue) ([]rankedApp, error) {
 	var out []rankedApp
 	f := store.AppFilter{Platform: p, Sort: store.AppsByUsers}
-	_, _, err := eachItem(0, func(lim int, after string) (store.Page[nhi.App], error) {
+	_, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.App], error) {
 		f.Limit, f.After = lim, after
 		return db.ListApps(ctx, f)
 	}, func(app nhi.App) error {

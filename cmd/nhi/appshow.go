@@ -106,28 +106,23 @@ func appTenant(ctx context.Context, db store.Store, p nhi.Platform, id string) (
 func appInput(ctx context.Context, db store.Store, app nhi.App) (*risk.AppInput, error) {
 	in := &risk.AppInput{App: app, Owners: map[nhi.PersonStatus]int{}, Now: time.Now()}
 	owners := newOwnerCache(db)
-	f := store.IdentityFilter{Platform: app.Platform, Tenant: app.Tenant, AppID: app.ExternalID, Limit: store.MaxLimit}
-	for {
-		page, err := db.ListIdentities(ctx, f)
+	f := store.IdentityFilter{Platform: app.Platform, Tenant: app.Tenant, AppID: app.ExternalID}
+	_, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Identity], error) {
+		f.Limit, f.After = lim, after
+		return db.ListIdentities(ctx, f)
+	}, func(id nhi.Identity) error {
+		p, err := owners.get(ctx, id)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for _, id := range page.Items {
-			p, err := owners.get(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			if p.ExternalID == "" {
-				in.AddIdentity(&id, nil)
-			} else {
-				in.AddIdentity(&id, &p)
-			}
+		if p.ExternalID == "" {
+			in.AddIdentity(&id, nil)
+		} else {
+			in.AddIdentity(&id, &p)
 		}
-		if page.Next == "" {
-			return in, nil
-		}
-		f.After = page.Next
-	}
+		return nil
+	})
+	return in, err
 }
 
 func scopesAsPermissions(scopes []string) []nhi.Permission {

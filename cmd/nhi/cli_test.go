@@ -18,6 +18,27 @@ import (
 	"github.com/nhiscope/nhi/estate"
 )
 
+// demoDB runs the demo into a new database and returns its path.
+func demoDB(t *testing.T, people, seed int) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "demo.db")
+	if code, _, errOut := runCLI(t, "demo", "--people", fmt.Sprint(people), "--seed", fmt.Sprint(seed), "--db", db); code != exitOK {
+		t.Fatalf("demo: exit %d: %s", code, errOut)
+	}
+	return db
+}
+
+// listJSON runs a list command with --output json and decodes its array.
+func listJSON[T any](t *testing.T, args ...string) []T {
+	t.Helper()
+	code, out, errOut := runCLI(t, append(args, "--output", "json")...)
+	var items []T
+	if code != exitOK || json.Unmarshal([]byte(out), &items) != nil {
+		t.Fatalf("%v: exit %d %s", args, code, errOut)
+	}
+	return items
+}
+
 // runCLI runs nhi with args and returns the exit code, stdout and stderr.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
@@ -184,12 +205,7 @@ func identityCount(t *testing.T, cfg string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runCLI(t, "inventory", "list", "--db", c.Database, "--output", "json", "--limit", "0")
-	var ids []nhi.Identity
-	if code != exitOK || json.Unmarshal([]byte(out), &ids) != nil {
-		t.Fatalf("inventory list: exit %d %s", code, errOut)
-	}
-	return len(ids)
+	return len(listJSON[nhi.Identity](t, "inventory", "list", "--db", c.Database, "--limit", "0"))
 }
 
 // keyLines returns the lines of the private key the configuration references.
@@ -261,18 +277,10 @@ func TestIncrementalScanPicksUpChanges(t *testing.T) {
 
 func TestInventoryFilters(t *testing.T) {
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "f.db")
-	if code, _, errOut := runCLI(t, "demo", "--people", "60", "--seed", "9", "--db", db); code != exitOK {
-		t.Fatalf("demo: %s", errOut)
-	}
+	db := demoDB(t, 60, 9)
 	list := func(args ...string) []nhi.Identity {
 		t.Helper()
-		code, out, errOut := runCLI(t, append([]string{"inventory", "list", "--db", db, "--output", "json"}, args...)...)
-		var ids []nhi.Identity
-		if code != exitOK || json.Unmarshal([]byte(out), &ids) != nil {
-			t.Fatalf("%v: exit %d %s", args, code, errOut)
-		}
-		return ids
+		return listJSON[nhi.Identity](t, append([]string{"inventory", "list", "--db", db}, args...)...)
 	}
 	all := list()
 	if len(all) < 60 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,18 +12,10 @@ import (
 
 func TestFindingsCommands(t *testing.T) {
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "f.db")
-	if code, _, errOut := runCLI(t, "demo", "--people", "60", "--seed", "4", "--db", db); code != exitOK {
-		t.Fatalf("demo: %s", errOut)
-	}
+	db := demoDB(t, 60, 4)
 	list := func(args ...string) []nhi.Finding {
 		t.Helper()
-		code, out, errOut := runCLI(t, append([]string{"findings", "list", "--db", db, "--output", "json"}, args...)...)
-		var fs []nhi.Finding
-		if code != exitOK || json.Unmarshal([]byte(out), &fs) != nil {
-			t.Fatalf("findings list %v: exit %d %s", args, code, errOut)
-		}
-		return fs
+		return listJSON[nhi.Finding](t, append([]string{"findings", "list", "--db", db}, args...)...)
 	}
 	all := list()
 	high := list("--severity", "high")
@@ -95,10 +86,7 @@ func TestScanFailOn(t *testing.T) {
 func TestIntelUpdate(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	db := filepath.Join(dir, "i.db")
-	if code, _, errOut := runCLI(t, "demo", "--people", "20", "--db", db); code != exitOK {
-		t.Fatalf("demo: %s", errOut)
-	}
+	db := demoDB(t, 20, 42)
 	code, out, _ := runCLI(t, "intel", "show", "--db", db)
 	if code != exitOK || !strings.Contains(out, "threat intelligence pack version") {
 		t.Fatalf("intel show: exit %d %s", code, out)

@@ -227,7 +227,7 @@ func (o *listOutput[T]) close() error {
 // printList pages through a list into out, at most limit items (0 for all), and says on
 // standard error when a table left items out.
 func printList[T any](a *app, out *listOutput[T], limit int, list func(lim int, after string) (store.Page[T], error)) error {
-	n, more, err := eachItem(limit, list, out.write)
+	n, more, err := store.Walk(limit, list, out.write)
 	if err != nil {
 		return err
 	}

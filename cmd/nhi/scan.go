@@ -89,12 +89,15 @@ func (a *app) gate(ctx context.Context, db store.Store, results []scanResult, mi
 	}
 	total := 0
 	for _, r := range results {
-		page, err := db.ListFindings(ctx, store.FindingFilter{Platform: r.rec.Platform, Tenant: r.rec.Tenant,
-			MinSeverity: min, Status: nhi.FindingOpen, Limit: store.MaxLimit})
+		f := store.FindingFilter{Platform: r.rec.Platform, Tenant: r.rec.Tenant, MinSeverity: min, Status: nhi.FindingOpen}
+		n, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Finding], error) {
+			f.Limit, f.After = lim, after
+			return db.ListFindings(ctx, f)
+		}, func(nhi.Finding) error { return nil })
 		if err != nil {
 			return err
 		}
-		total += len(page.Items)
+		total += n
 	}
 	if total > 0 {
 		return &exitStatus{code: exitFindings, msg: fmt.Sprintf("%d open finding(s) at or above %s (nhi findings list --severity %s)", total, min, min)}

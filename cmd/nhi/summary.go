@@ -98,7 +98,7 @@ func (a *app) offboardingDebt(ctx context.Context, db store.Store) error {
 
 // countIdentities counts the identities a filter selects, page by page.
 func countIdentities(ctx context.Context, db store.Store, f store.IdentityFilter) (int, error) {
-	n, _, err := eachItem(0, func(lim int, after string) (store.Page[nhi.Identity], error) {
+	n, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Identity], error) {
 		f.Limit, f.After = lim, after
 		return db.ListIdentities(ctx, f)
 	}, func(nhi.Identity) error { return nil })
@@ -146,7 +146,7 @@ func (a *app) findingsSummary(ctx context.Context, db store.Store) error {
 	byOWASP := map[string]int{}
 	var top []nhi.Finding
 	f := store.FindingFilter{Status: nhi.FindingOpen}
-	_, _, err := eachItem(0, func(lim int, after string) (store.Page[nhi.Finding], error) {
+	_, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Finding], error) {
 		f.Limit, f.After = lim, after
 		return db.ListFindings(ctx, f)
 	}, func(fd nhi.Finding) error {

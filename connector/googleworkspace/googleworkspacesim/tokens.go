@@ -59,17 +59,27 @@ func (s *Server) resolveUser(userKey string) (int32, bool) {
 	return p, st != estate.Departed
 }
 
-// listTokens answers GET /admin/directory/v1/users/{userKey}/tokens. The list is not paged;
-// items is omitted when the user has no grants.
-func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, _ caller) {
-	m, e := s.schemas.fields(r.URL.Query().Get("fields"), s.schemas.tokens)
+// tokenRequest reads what both token reads start with: the field selection against schema
+// and the user. It answers the error itself and returns false when either is bad.
+func (s *Server) tokenRequest(w http.ResponseWriter, r *http.Request, schema *fieldMask) (*fieldMask, int32, bool) {
+	m, e := s.schemas.fields(r.URL.Query().Get("fields"), schema)
 	if e != nil {
 		writeError(w, *e)
-		return
+		return nil, 0, false
 	}
 	p, ok := s.resolveUser(r.PathValue("userKey"))
 	if !ok {
 		writeError(w, notFound("userKey"))
+		return nil, 0, false
+	}
+	return m, p, true
+}
+
+// listTokens answers GET /admin/directory/v1/users/{userKey}/tokens. The list is not paged;
+// items is omitted when the user has no grants.
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, _ caller) {
+	m, p, ok := s.tokenRequest(w, r, s.schemas.tokens)
+	if !ok {
 		return
 	}
 	ids := s.w.grantsOf(p)
@@ -116,14 +126,8 @@ func (s *Server) findGrant(v view, ids []int32, clientID string) int {
 
 // getToken answers GET /admin/directory/v1/users/{userKey}/tokens/{clientId}.
 func (s *Server) getToken(w http.ResponseWriter, r *http.Request, _ caller) {
-	m, e := s.schemas.fields(r.URL.Query().Get("fields"), s.schemas.token)
-	if e != nil {
-		writeError(w, *e)
-		return
-	}
-	p, ok := s.resolveUser(r.PathValue("userKey"))
+	m, p, ok := s.tokenRequest(w, r, s.schemas.token)
 	if !ok {
-		writeError(w, notFound("userKey"))
 		return
 	}
 	ids := s.w.grantsOf(p)

@@ -1,4 +1,4 @@
-package main
+package store_test
 
 import (
 	"errors"
@@ -27,7 +27,7 @@ func pager(total, size int) func(lim int, after string) (store.Page[int], error)
 	}
 }
 
-func TestEachItem(t *testing.T) {
+func TestWalk(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		total, size, limit, want int
@@ -41,7 +41,7 @@ func TestEachItem(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []int
-		n, more, err := eachItem(tt.limit, pager(tt.total, tt.size), func(i int) error { got = append(got, i); return nil })
+		n, more, err := store.Walk(tt.limit, pager(tt.total, tt.size), func(i int) error { got = append(got, i); return nil })
 		if err != nil || n != tt.want || more != tt.more || len(got) != tt.want {
 			t.Errorf("%+v: n %d more %v err %v items %d", tt, n, more, err, len(got))
 		}
@@ -52,7 +52,7 @@ func TestEachItem(t *testing.T) {
 		}
 	}
 	boom := errors.New("boom")
-	if _, _, err := eachItem(0, pager(5, 2), func(int) error { return boom }); !errors.Is(err, boom) {
+	if _, _, err := store.Walk(0, pager(5, 2), func(int) error { return boom }); !errors.Is(err, boom) {
 		t.Errorf("err = %v, want the callback's", err)
 	}
 }
