@@ -59,6 +59,10 @@ type Store interface {
 
 	// Findings persists the risk engine's findings.
 	Findings
+	// Plans persists remediation plans.
+	Plans
+	// Audit is the append-only audit trail.
+	Audit
 
 	// Cursor returns the saved cursor of a connector instance, or the zero cursor.
 	Cursor(ctx context.Context, connector string) (nhi.Cursor, error)
