@@ -1,0 +1,111 @@
+package remediate
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/store"
+)
+
+// Apply runs plan planID. Without opt.Execute it only previews the plan and changes
+// nothing. With it, the plan must be in enforce mode and approved (or partial or failed,
+// to finish a previous run); Apply moves it to running, carries out every pending or
+// failed action, verifies each against the platform, and moves it to done, partial or
+// failed. Actions already done are not touched again, so a rerun of a finished plan is a
+// no-op.
+func (x *Executor) Apply(ctx context.Context, planID string, opt ApplyOptions) (Report, error) {
+	p, err := x.Store.Plan(ctx, planID)
+	if err != nil {
+		return Report{}, err
+	}
+	todo := runnable(p.Actions)
+	if !opt.Execute {
+		return x.dryRun(ctx, p, todo)
+	}
+	if err := x.checkRun(p, len(todo), opt); err != nil {
+		return Report{Plan: p}, err
+	}
+	if len(todo) == 0 {
+		return Report{Plan: p}, nil
+	}
+	from := []nhi.PlanState{nhi.PlanApproved, nhi.PlanPartial, nhi.PlanFailed}
+	if opt.Force {
+		from = append(from, nhi.PlanRunning)
+	}
+	r := newRun(x, p, todo)
+	if _, err := x.Store.TransitionPlan(ctx, store.Transition{PlanID: p.ID, From: from, To: nhi.PlanRunning, By: x.Actor, At: r.start}); err != nil {
+		return Report{Plan: p}, err
+	}
+	if _, err := r.audit(ctx, nhi.AuditPlanStarted, nhi.Action{}, map[string]any{"actions": len(todo), "mode": p.Mode}); err != nil {
+		_, _ = x.Store.TransitionPlan(context.WithoutCancel(ctx), store.Transition{PlanID: p.ID,
+			From: []nhi.PlanState{nhi.PlanRunning}, To: p.State, By: x.Actor, At: x.now()})
+		return Report{Plan: p}, fmt.Errorf("apply: audit trail unavailable, nothing changed: %w", err)
+	}
+	r.execute(ctx)
+	return r.finish(ctx)
+}
+
+// runnable returns the indexes of the actions a run carries out: pending and failed.
+func runnable(actions []nhi.Action) []int {
+	var out []int
+	for i, a := range actions {
+		if a.State == nhi.ActionPending || a.State == nhi.ActionFailed {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// checkRun refuses runs the plan's mode, state or size do not allow.
+func (x *Executor) checkRun(p nhi.Plan, n int, opt ApplyOptions) error {
+	switch {
+	case p.Mode != nhi.ModeEnforce:
+		return nhi.Errorf(nhi.CodeInvalid, "plan %s is in %s mode: it can be previewed, not executed (set the policy's mode to enforce)", p.ID, p.Mode)
+	case p.State == nhi.PlanProposed:
+		return nhi.Errorf(nhi.CodeConflict, "plan %s is not approved yet: nhi plan approve %s", p.ID, p.ID)
+	case p.State == nhi.PlanRejected:
+		return nhi.Errorf(nhi.CodeConflict, "plan %s was rejected; it never runs", p.ID)
+	case p.State == nhi.PlanRunning && !opt.Force:
+		return nhi.Errorf(nhi.CodeConflict, "plan %s is already running (or a run was interrupted: --force resumes it)", p.ID)
+	case n > orDefault(x.MaxActions, DefaultMaxActions) && !opt.Force:
+		return nhi.Errorf(nhi.CodeInvalid, "plan %s has %d actions to run, more than the limit of %d per run; review it and pass --force to run them all",
+			p.ID, n, orDefault(x.MaxActions, DefaultMaxActions))
+	}
+	return nil
+}
+
+// dryRun previews the actions and records that it did.
+func (x *Executor) dryRun(ctx context.Context, p nhi.Plan, todo []int) (Report, error) {
+	rep := Report{Plan: p, DryRun: true}
+	r := newRun(x, p, todo)
+	for _, i := range todo {
+		a := p.Actions[i]
+		skip := r.guard(a)
+		rep.Preview = append(rep.Preview, Preview{Action: a, Skip: skip})
+		if skip != "" {
+			rep.Skipped++
+		} else {
+			rep.Pending++
+		}
+	}
+	_, err := r.audit(ctx, nhi.AuditDryRun, nhi.Action{}, map[string]any{"would_run": rep.Pending, "would_skip": rep.Skipped})
+	return rep, err
+}
+
+// finalState is the state of a plan after a run: done when nothing is left to do,
+// partial when some actions are done and some are not, failed when none is done.
+func finalState(actions []nhi.Action) nhi.PlanState {
+	done := slices.ContainsFunc(actions, func(a nhi.Action) bool { return a.State == nhi.ActionDone })
+	left := slices.ContainsFunc(actions, func(a nhi.Action) bool {
+		return a.State == nhi.ActionPending || a.State == nhi.ActionFailed
+	})
+	switch {
+	case !left:
+		return nhi.PlanDone
+	case done:
+		return nhi.PlanPartial
+	}
+	return nhi.PlanFailed
+}

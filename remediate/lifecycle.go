@@ -1,0 +1,61 @@
+package remediate
+
+import (
+	"context"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/store"
+)
+
+// Create stores a new plan and records it in the audit trail; a plan created approved
+// (no approval required) also records its approval.
+func (x *Executor) Create(ctx context.Context, p nhi.Plan) (nhi.Plan, error) {
+	now := x.now()
+	if p.State == nhi.PlanApproved && p.ApprovedAt.IsZero() {
+		p.ApprovedAt = now
+	}
+	stored, err := x.Store.CreatePlan(ctx, p, now)
+	if err != nil {
+		return nhi.Plan{}, err
+	}
+	r := newRun(x, stored, nil)
+	if _, err := r.audit(ctx, nhi.AuditPlanCreated, nhi.Action{}, map[string]any{"title": stored.Title,
+		"mode": stored.Mode, "reason": stored.Reason, "blast_radius": stored.Blast,
+		"requires_approval": stored.RequiresApproval, "created_by": stored.CreatedBy}); err != nil {
+		return stored, err
+	}
+	if stored.State == nhi.PlanApproved {
+		_, err = r.audit(ctx, nhi.AuditPlanApproved, nhi.Action{}, map[string]any{"by": stored.ApprovedBy, "automatic": true})
+	}
+	return stored, err
+}
+
+// Approve approves a proposed plan on behalf of by and records it.
+func (x *Executor) Approve(ctx context.Context, planID, by string) (nhi.Plan, error) {
+	return x.decide(ctx, planID, by, "", nhi.PlanApproved, nhi.AuditPlanApproved)
+}
+
+// Reject turns down a proposed or approved plan on behalf of by and records why.
+func (x *Executor) Reject(ctx context.Context, planID, by, why string) (nhi.Plan, error) {
+	return x.decide(ctx, planID, by, why, nhi.PlanRejected, nhi.AuditPlanRejected)
+}
+
+func (x *Executor) decide(ctx context.Context, planID, by, why string, to nhi.PlanState, kind nhi.AuditKind) (nhi.Plan, error) {
+	if by == "" {
+		return nhi.Plan{}, nhi.Errorf(nhi.CodeInvalid, "say who decides (--by)")
+	}
+	from := []nhi.PlanState{nhi.PlanProposed}
+	if to == nhi.PlanRejected {
+		from = append(from, nhi.PlanApproved)
+	}
+	p, err := x.Store.TransitionPlan(ctx, store.Transition{PlanID: planID, From: from, To: to, By: by, At: x.now()})
+	if err != nil {
+		return nhi.Plan{}, err
+	}
+	detail := map[string]any{"by": by}
+	if why != "" {
+		detail["reason"] = why
+	}
+	_, err = newRun(x, p, nil).audit(ctx, kind, nhi.Action{}, detail)
+	return p, err
+}
