@@ -2,7 +2,8 @@
 // grants users gave third-party apps (Directory API tokens), with when they were given and
 // last used (Reports API token audit log), and the people who gave them (Directory API
 // users), through a service account with domain-wide delegation that impersonates an
-// admin. It only reads: the scopes it asks for are read-only where Google has one.
+// admin. Discovery only reads; the Remediator methods (remediate.go) delete users' grants.
+// The scopes it asks for are read-only where Google has one.
 package googleworkspace
 
 import (
@@ -165,6 +166,8 @@ type Connector struct {
 	// keep what they learned across scans.
 	limiters [apiCount]*limiter
 	retry    retryPolicy
+	// rem holds the client the Remediator methods share (see remediate.go).
+	rem remediation
 
 	mu     sync.Mutex
 	tenant string

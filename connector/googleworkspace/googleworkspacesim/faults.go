@@ -7,7 +7,8 @@ import (
 )
 
 // Fault makes matching requests fail. Faults are checked in the order they were injected,
-// before authentication; the first that matches answers the request.
+// before authentication; the first that matches answers the request. A fault with Ignore
+// set is different: see Ignore.
 type Fault struct {
 	// Method is the HTTP method to match; "" matches any.
 	Method string
@@ -22,6 +23,15 @@ type Fault struct {
 	Message string
 	// Times is how many requests the fault answers before it is removed; 0 means always.
 	Times int
+	// After is how many matching requests the fault lets through untouched before it
+	// starts answering: After 2 and Times 1 fail the third matching request only.
+	After int
+	// Ignore makes the fault answer matching token deletions (tokens.delete) as if they
+	// had succeeded, 204 with no body, while the grant stays: the silent failure a
+	// revocation must be verified against. It is checked after authentication and quota,
+	// as a server that accepted the request; Status, Reason, Message and RetryAfter are
+	// unused, and other requests pass it by.
+	Ignore bool
 	// RetryAfter, if positive, is sent as a Retry-After header in whole seconds (rounded
 	// up). Google's admin APIs send none on their own throttling answers; proxies and
 	// newer Google APIs do, and clients must honour it.
@@ -82,14 +92,35 @@ func (s *Server) ClearFaults() {
 	s.hasFaults.Store(false)
 }
 
-// fault returns the answer of the first fault matching r and uses it up, or false.
+// fault returns the answer of the first error fault matching r and uses it up, or false.
 func (s *Server) fault(r *http.Request) (apiError, bool) {
+	f := s.takeFault(r, false)
+	if f == nil {
+		return apiError{}, false
+	}
+	return f.answer(), true
+}
+
+// ignored reports whether an Ignore fault matches r, a token deletion, and uses it up.
+func (s *Server) ignored(r *http.Request) bool {
+	return s.hasFaults.Load() && s.takeFault(r, true) != nil
+}
+
+// takeFault returns a copy of the first fault with the given Ignore that matches r and is
+// past its After, and uses it up; or nil. Matching faults still within their After count
+// the request and let it through.
+func (s *Server) takeFault(r *http.Request, ignore bool) *Fault {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
 	for i, f := range s.faults {
-		if !f.matches(r) {
+		if f.Ignore != ignore || !f.matches(r) {
 			continue
 		}
+		if f.After > 0 {
+			f.After--
+			continue
+		}
+		hit := *f
 		if f.Times > 0 {
 			f.Times--
 			if f.Times == 0 {
@@ -97,7 +128,7 @@ func (s *Server) fault(r *http.Request) (apiError, bool) {
 				s.hasFaults.Store(len(s.faults) > 0)
 			}
 		}
-		return f.answer(), true
+		return &hit
 	}
-	return apiError{}, false
+	return nil
 }

@@ -143,11 +143,19 @@ func (s *Server) getToken(w http.ResponseWriter, r *http.Request, _ caller) {
 }
 
 // deleteToken answers DELETE /admin/directory/v1/users/{userKey}/tokens/{clientId}: it
-// revokes the grant, records a revoke event and answers 204 with an empty body.
+// revokes the grant, records a revoke event and answers 204 with an empty body. An Ignore
+// fault makes it answer 204 and change nothing.
 func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request, _ caller) {
 	p, ok := s.resolveUser(r.PathValue("userKey"))
 	if !ok {
 		writeError(w, notFound("userKey"))
+		return
+	}
+	if s.ignored(r) {
+		if rec, ok := w.(*recorder); ok {
+			rec.faulted = true
+		}
+		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	if err := s.revoke(p, r.PathValue("clientId"), s.now()); err != nil {
