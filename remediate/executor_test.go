@@ -18,7 +18,7 @@ import (
 
 const tenant = "C01"
 
-func openStore(t *testing.T) store.Store {
+func openStore(t testing.TB) store.Store {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "nhi.db"))
 	if err != nil {
