@@ -19,10 +19,11 @@ type Tenant struct {
 // Targets maps each tenant nhi may act on to the connector that acts on it.
 type Targets map[Tenant]connector.Remediator
 
-// Notifier sends an owner notification (notify_owner actions). owner is the identity's
-// owner as last recorded, zero when unknown.
+// Notifier sends an owner notification (notify_owner actions) for action a of plan p
+// (p without its actions). owner is the identity's owner as last recorded, zero when
+// unknown.
 type Notifier interface {
-	NotifyOwner(ctx context.Context, a nhi.Action, owner nhi.Person) error
+	NotifyOwner(ctx context.Context, p nhi.Plan, a nhi.Action, owner nhi.Person) error
 }
 
 // Defaults of the executor's guards and pacing.

@@ -102,7 +102,7 @@ type notifier struct {
 	err  error
 }
 
-func (n *notifier) NotifyOwner(_ context.Context, a nhi.Action, owner nhi.Person) error {
+func (n *notifier) NotifyOwner(_ context.Context, _ nhi.Plan, a nhi.Action, owner nhi.Person) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.err != nil {

@@ -63,7 +63,9 @@ func (r *run) perform(ctx context.Context, a nhi.Action) (nhi.Action, bool) {
 func (r *run) change(ctx context.Context, a nhi.Action) (connector.Outcome, connector.Verification, error) {
 	if a.Type == nhi.ActionNotifyOwner {
 		owner, _ := r.x.Store.Person(ctx, a.Platform, a.Tenant, a.OwnerID)
-		err := r.x.Notifier.NotifyOwner(ctx, a, owner)
+		head := r.plan
+		head.Actions = nil
+		err := r.x.Notifier.NotifyOwner(ctx, head, a, owner)
 		return connector.Outcome{Call: "notify owner"}, connector.Verification{Gone: err == nil, Detail: "notification delivered"}, err
 	}
 	rem := r.x.Targets[Tenant{a.Platform, a.Tenant}]

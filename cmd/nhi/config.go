@@ -17,9 +17,12 @@ import (
 
 // fileConfig is a parsed nhi.yaml: the database and the connectors to scan.
 type fileConfig struct {
-	Path       string
-	Database   string
-	Connectors []connectorConfig
+	Path          string
+	Database      string
+	Connectors    []connectorConfig
+	Notifications []notificationConfig
+	// Policies are policy files or directories loaded beside the built-in pack.
+	Policies []string
 }
 
 // connectorConfig is one entry of the connectors list. Settings holds the platform's own
@@ -99,8 +102,12 @@ func parseConfig(path string, b []byte) (*fileConfig, error) {
 		case "connectors":
 			seenConnectors = true
 			cfg.Connectors = parseConnectors(v, probs)
+		case "notifications":
+			cfg.Notifications = parseNotifications(v, probs)
+		case "policies":
+			cfg.Policies = parsePolicyPaths(v, probs)
 		default:
-			probs.add(k.Line, k.Value, "unknown key (known: database, connectors)")
+			probs.add(k.Line, k.Value, "unknown key (known: database, connectors, notifications, policies)")
 		}
 	}
 	if !seenConnectors {

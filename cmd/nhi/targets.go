@@ -26,6 +26,13 @@ func (a *app) executor(ctx context.Context, db store.Store, by string, connector
 	if err != nil {
 		return nil, err
 	}
+	notifier, err := buildNotifier(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if notifier != nil {
+		x.Notifier = notifier
+	}
 	conns, err := buildAll(cfg, connector.Env{Logger: a.logger()})
 	if err != nil {
 		return nil, err
