@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nhiscope/nhi"
+)
+
+// scannedTenant serves a simulated tenant, scans it and returns the simulator, the
+// configuration and the app most people hold.
+func scannedTenant(t *testing.T) (sim interface {
+	Holders(string) []string
+}, cfg string, app nhi.App) {
+	t.Helper()
+	s, cfg := simTenant(t, "")
+	if code, _, errOut := runCLI(t, "scan", "--config", cfg); code != exitOK {
+		t.Fatalf("scan: exit %d %s", code, errOut)
+	}
+	apps := listJSON[nhi.App](t, "apps", "list", "--config", cfg, "--sort", "users")
+	if len(apps) == 0 {
+		t.Fatal("no apps")
+	}
+	return s, cfg, apps[0]
+}
+
+func TestContainApproveApplyAndVerifyTheAuditTrail(t *testing.T) {
+	t.Parallel()
+	sim, cfg, app := scannedTenant(t)
+	code, out, errOut := runCLI(t, "contain", "--app", app.ExternalID, "--config", cfg, "--by", "alice")
+	if code != exitOK || !strings.Contains(out, "not yet (nhi plan approve") {
+		t.Fatalf("contain: exit %d\n%s\n%s", code, out, errOut)
+	}
+	plans := listJSON[nhi.Plan](t, "plan", "list", "--config", cfg, "--state", "proposed")
+	if len(plans) != 1 || plans[0].Blast.Identities != app.Identities {
+		t.Fatalf("proposed plans = %+v, want one touching %d identities", plans, app.Identities)
+	}
+	id := plans[0].ID
+	if code, _, errOut := runCLI(t, "apply", id, "--config", cfg, "--execute", "--force"); code != exitUsage && code != exitError {
+		t.Errorf("executing an unapproved plan: exit %d (%s)", code, errOut)
+	}
+	code, out, _ = runCLI(t, "apply", id, "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "Dry run") || len(sim.Holders(app.ExternalID)) != app.Users {
+		t.Errorf("dry run: exit %d, %d holders left of %d\n%s", code, len(sim.Holders(app.ExternalID)), app.Users, out)
+	}
+	if code, out, errOut := runCLI(t, "plan", "approve", id, "--config", cfg, "--by", "bob"); code != exitOK {
+		t.Fatalf("approve: exit %d %s %s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "apply", id, "--config", cfg, "--execute", "--force", "--by", "bob")
+	if code != exitOK || !strings.Contains(out, "is now done") {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if left := sim.Holders(app.ExternalID); len(left) != 0 {
+		t.Errorf("%d grants left after the kill switch", len(left))
+	}
+	code, out, errOut = runCLI(t, "audit", "verify", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "Audit trail verified") {
+		t.Errorf("audit verify: exit %d %s %s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "audit", "export", "--config", cfg, "--plan", id)
+	kinds := map[nhi.AuditKind]int{}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var e nhi.AuditEntry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("export line %q: %v", sc.Text(), err)
+		}
+		kinds[e.Kind]++
+	}
+	if code != exitOK || kinds[nhi.AuditActionStarted] != app.Identities+1 || kinds[nhi.AuditPlanApproved] != 1 {
+		t.Errorf("export: exit %d, kinds %v", code, kinds)
+	}
+}
+
+func TestRevokeIsADryRunUnlessExecuted(t *testing.T) {
+	t.Parallel()
+	sim, cfg, app := scannedTenant(t)
+	ids := listJSON[nhi.Identity](t, "inventory", "list", "--config", cfg, "--app", app.ExternalID)
+	target := ids[0]
+	code, out, _ := runCLI(t, "revoke", target.ID, "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "Dry run") || len(sim.Holders(app.ExternalID)) != app.Users {
+		t.Fatalf("revoke dry run: exit %d\n%s", code, out)
+	}
+	code, out, errOut := runCLI(t, "revoke", target.ID, "--config", cfg, "--execute", "--reason", "test")
+	if code != exitOK || len(sim.Holders(app.ExternalID)) != app.Users-1 {
+		t.Fatalf("revoke: exit %d, holders %d of %d\n%s\n%s", code, len(sim.Holders(app.ExternalID)), app.Users, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "revoke", "gws_doesnotexist", "--config", cfg); code != exitNotFound {
+		t.Errorf("unknown identity: exit %d (%s)", code, errOut)
+	}
+	c, _ := loadConfig(cfg)
+	if code, _, _ := runCLI(t, "audit", "verify", "--db", filepath.Clean(c.Database)); code != exitOK {
+		t.Errorf("audit verify after revoke: exit %d", code)
+	}
+}
