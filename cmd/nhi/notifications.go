@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -41,12 +42,12 @@ func parseNotifications(n *yaml.Node, probs *problems) []notificationConfig {
 		}
 		c := notificationConfig{Line: item.Line}
 		dups := duplicateKeys(path+".", probs)
-		settings := map[string]string{}
+		settings, lines := map[string]string{}, map[string]int{}
 		for k, v := range pairs(item) {
 			if dups(k) {
 				continue
 			}
-			settings[k.Value] = scalar(v, path+"."+k.Value, probs)
+			settings[k.Value], lines[k.Value] = scalar(v, path+"."+k.Value, probs), k.Line
 			if !strings.Contains(" name type url secret ", " "+k.Value+" ") {
 				probs.add(k.Line, path+"."+k.Value, "unknown key (known: name, type, url, secret)")
 			}
@@ -55,17 +56,18 @@ func parseNotifications(n *yaml.Node, probs *problems) []notificationConfig {
 		if !connectorName.MatchString(c.Name) {
 			probs.add(item.Line, path+".name", "%q: use lowercase letters, digits, - and _", c.Name)
 		}
-		checkNotification(&c, settings, path, probs)
+		checkNotification(&c, settings, lines, path, probs)
 		out = append(out, c)
 	}
 	return out
 }
 
-func checkNotification(c *notificationConfig, settings map[string]string, path string, probs *problems) {
+func checkNotification(c *notificationConfig, settings map[string]string, lines map[string]int, path string, probs *problems) {
+	line := func(key string) int { return cmp.Or(lines[key], c.Line) }
 	ref := func(key string) connector.SecretRef {
 		r := connector.SecretRef(settings[key])
 		if err := r.Validate(); err != nil {
-			probs.add(c.Line, path+"."+key, "%s", nhi.ErrorMessage(err))
+			probs.add(line(key), path+"."+key, "%s", nhi.ErrorMessage(err))
 		}
 		return r
 	}
@@ -73,15 +75,15 @@ func checkNotification(c *notificationConfig, settings map[string]string, path s
 	case "webhook":
 		c.URL, c.Secret = settings["url"], ref("secret")
 		if _, err := notify.NewWebhook(notify.WebhookConfig{URL: c.URL, Secret: []byte("0123456789abcdef-placeholder")}); err != nil {
-			probs.add(c.Line, path+".url", "%s", nhi.ErrorMessage(err))
+			probs.add(line("url"), path+".url", "%s", nhi.ErrorMessage(err))
 		}
 	case "slack":
 		c.URLRef = ref("url")
 		if settings["secret"] != "" {
-			probs.add(c.Line, path+".secret", "a Slack incoming webhook has no signing secret; its url is the secret (env:NAME or file:PATH)")
+			probs.add(line("secret"), path+".secret", "a Slack incoming webhook has no signing secret; its url is the secret (env:NAME or file:PATH)")
 		}
 	default:
-		probs.add(c.Line, path+".type", "%q: want webhook or slack", c.Type)
+		probs.add(line("type"), path+".type", "%q: want webhook or slack", c.Type)
 	}
 }
 
