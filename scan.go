@@ -37,6 +37,11 @@ type ScanCounts struct {
 	// Resolved those it resolved.
 	Findings int `json:"findings"`
 	Resolved int `json:"resolved"`
+	// Proposed counts the actions the policies proposed in new plans, Plans those plans,
+	// and Alerts the matches of alert-only policies.
+	Proposed int `json:"proposed,omitempty"`
+	Plans    int `json:"plans,omitempty"`
+	Alerts   int `json:"alerts,omitempty"`
 }
 
 // Scan is the record of one discovery pass of one connector over one tenant.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/policy"
+	"github.com/nhiscope/nhi/remediate"
 	"github.com/nhiscope/nhi/risk"
 	"github.com/nhiscope/nhi/store"
 )
@@ -18,6 +20,11 @@ type Evaluation struct {
 	Findings map[nhi.Severity]int
 	// Resolved counts findings resolved because their condition no longer holds.
 	Resolved int
+	// Proposed is what the policies proposed, when a policy set was given.
+	Proposed remediate.Proposed
+	// PolicyErrors counts evaluations of a policy on an identity that failed (the cost
+	// limit, a missing value); the other policies still ran.
+	PolicyErrors int
 }
 
 // Evaluate scores every present identity and app of one tenant with engine, records the
@@ -25,6 +32,12 @@ type Evaluation struct {
 // inventory page by page and writes findings in batches, so memory stays bounded by the
 // number of people and apps, not identities.
 func Evaluate(ctx context.Context, db store.Store, engine *risk.Engine, evalID string,
+	p nhi.Platform, tenant string, now time.Time) (Evaluation, error) {
+	return evaluate(ctx, db, engine, nil, evalID, p, tenant, now)
+}
+
+// evaluate is Evaluate followed, when policies is not nil, by the policy pass.
+func evaluate(ctx context.Context, db store.Store, engine *risk.Engine, policies *policy.Set, evalID string,
 	p nhi.Platform, tenant string, now time.Time) (Evaluation, error) {
 	ev := Evaluation{Findings: map[nhi.Severity]int{}}
 	people, err := loadPeople(ctx, db, p, tenant)
@@ -64,6 +77,7 @@ func Evaluate(ctx context.Context, db store.Store, engine *risk.Engine, evalID s
 		list = append(list, *app)
 	}
 	collisions := risk.NameCollisions(list)
+	appFindings := map[string][]nhi.Finding{}
 	for _, app := range apps {
 		t := tallies[app.ExternalID]
 		if t == nil {
@@ -71,7 +85,9 @@ func Evaluate(ctx context.Context, db store.Store, engine *risk.Engine, evalID s
 		}
 		t.App, t.Collision = *app, collisions[app.ExternalID]
 		s := engine.ScoreApp(t)
-		if err := w.add(s.Findings(nhi.SubjectApp, nhi.AppKey(p, tenant, app.ExternalID), p, tenant, app.ExternalID, "")); err != nil {
+		fs := s.Findings(nhi.SubjectApp, nhi.AppKey(p, tenant, app.ExternalID), p, tenant, app.ExternalID, "")
+		appFindings[app.ExternalID] = fs
+		if err := w.add(fs); err != nil {
 			return ev, err
 		}
 		ev.Apps++
@@ -84,7 +100,12 @@ func Evaluate(ctx context.Context, db store.Store, engine *risk.Engine, evalID s
 	if err != nil {
 		return ev, fmt.Errorf("evaluate: resolve findings: %w", err)
 	}
-	return ev, nil
+	if policies == nil {
+		return ev, nil
+	}
+	pass := &policyPass{db: db, engine: engine, set: policies, people: people, apps: apps,
+		tallies: tallies, appFindings: appFindings, now: now}
+	return ev, pass.run(ctx, &ev, p, tenant)
 }
 
 // ownerOf returns the owner of id, or nil when nhi has no record of one.

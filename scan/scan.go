@@ -13,6 +13,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
+	"github.com/nhiscope/nhi/policy"
 	"github.com/nhiscope/nhi/risk"
 	"github.com/nhiscope/nhi/store"
 )
@@ -36,6 +37,9 @@ type Runner struct {
 	// Engine, if set, scores the tenant after every scan that did not fail and records
 	// the findings.
 	Engine *risk.Engine
+	// Policies, if set with Engine, are evaluated after the findings; their proposals
+	// become plans (see remediate.Executor.Propose). Nothing is executed.
+	Policies *policy.Set
 }
 
 // Options configure one scan.
@@ -121,11 +125,21 @@ func (r *Runner) finish(ctx context.Context, rec nhi.Scan, rep *reporter, st *St
 	rec.Counts = st.counts()
 	rec.Counts.Failures = failures
 	if rec.Status != nhi.ScanFailed && r.Engine != nil {
-		ev, err := Evaluate(ctx, r.Store, r.Engine, rec.ID, rec.Platform, rec.Tenant, r.now())
+		ev, err := evaluate(ctx, r.Store, r.Engine, r.Policies, rec.ID, rec.Platform, rec.Tenant, r.now())
 		for _, n := range ev.Findings {
 			rec.Counts.Findings += n
 		}
 		rec.Counts.Resolved = ev.Resolved
+		rec.Counts.Plans = len(ev.Proposed.Plans)
+		for _, pl := range ev.Proposed.Plans {
+			rec.Counts.Proposed += pl.Blast.Actions
+		}
+		for _, n := range ev.Proposed.Alerts {
+			rec.Counts.Alerts += n
+		}
+		if ev.PolicyErrors > 0 {
+			msgs = append(msgs, fmt.Sprintf("%d policy evaluations failed (nhi policy test --inventory shows them)", ev.PolicyErrors))
+		}
 		if err != nil {
 			rec.Status = nhi.ScanPartial
 			msgs = append(msgs, "risk evaluation failed: "+nhi.ErrorMessage(err))

@@ -91,7 +91,11 @@ func (a *app) runDemo(ctx context.Context, f demoFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := a.reportScans(a.scanAll(ctx, db, engine, conns, true)); err != nil {
+	policies, err := a.scanPolicies(env.cfg, dbPath)
+	if err != nil {
+		return err
+	}
+	if err := a.reportScans(a.scanAll(ctx, db, engine, policies, conns, true)); err != nil {
 		return err
 	}
 	if err := a.summarize(ctx, db, dbPath, keep); err != nil {

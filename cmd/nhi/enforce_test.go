@@ -34,7 +34,12 @@ func TestContainApproveApplyAndVerifyTheAuditTrail(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "not yet (nhi plan approve") {
 		t.Fatalf("contain: exit %d\n%s\n%s", code, out, errOut)
 	}
-	plans := listJSON[nhi.Plan](t, "plan", "list", "--config", cfg, "--state", "proposed")
+	var plans []nhi.Plan
+	for _, p := range listJSON[nhi.Plan](t, "plan", "list", "--config", cfg, "--state", "proposed") {
+		if p.Reason.Kind == nhi.ReasonPerson {
+			plans = append(plans, p)
+		}
+	}
 	if len(plans) != 1 || plans[0].Blast.Identities != app.Identities {
 		t.Fatalf("proposed plans = %+v, want one touching %d identities", plans, app.Identities)
 	}

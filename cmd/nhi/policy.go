@@ -51,9 +51,16 @@ func (a *app) compilePolicies(paths []string, intel *risk.Intel) (*policy.Set, i
 	if err != nil {
 		return nil, 0, err
 	}
+	set, err := a.compileFiles(files, problems, intel)
+	return set, len(files), err
+}
+
+// compileFiles compiles parsed policy files; problems (those of files that did not parse,
+// then the compiler's) are printed on stderr and end the command with exit code 2.
+func (a *app) compileFiles(files []*policy.File, problems []policy.Problem, intel *risk.Intel) (*policy.Set, error) {
 	cat, err := risk.DefaultCatalogue()
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	set, err := policy.Compile(policy.Options{Catalogue: cat, Intel: intel}, files...)
 	var pe *policy.Error
@@ -61,15 +68,37 @@ func (a *app) compilePolicies(paths []string, intel *risk.Intel) (*policy.Set, i
 	case errors.As(err, &pe):
 		problems = append(problems, pe.Problems...)
 	case err != nil:
-		return nil, 0, err
+		return nil, err
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(a.stderr, nhi.CleanText(p.String()))
 		}
-		return nil, 0, &exitStatus{code: exitUsage, msg: fmt.Sprintf("%d problem(s) in the policy files", len(problems))}
+		return nil, &exitStatus{code: exitUsage, msg: fmt.Sprintf("%d problem(s) in the policy files", len(problems))}
 	}
-	return set, len(files), nil
+	return set, nil
+}
+
+// scanPolicies compiles the policies a scan evaluates: the built-in pack and the files
+// and directories the configuration lists.
+func (a *app) scanPolicies(cfg *fileConfig, dbPath string) (*policy.Set, error) {
+	intel, err := loadIntel(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	files, err := policy.DefaultPack()
+	if err != nil {
+		return nil, err
+	}
+	var problems []policy.Problem
+	if cfg != nil && len(cfg.Policies) > 0 {
+		more, probs, err := readPolicies(cfg.Policies)
+		if err != nil {
+			return nil, err
+		}
+		files, problems = append(files, more...), probs
+	}
+	return a.compileFiles(files, problems, intel)
 }
 
 // readPolicies parses the policy files at paths, or the built-in pack when there are none.

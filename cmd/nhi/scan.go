@@ -10,6 +10,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
+	"github.com/nhiscope/nhi/policy"
 	"github.com/nhiscope/nhi/risk"
 	"github.com/nhiscope/nhi/scan"
 	"github.com/nhiscope/nhi/store"
@@ -75,7 +76,11 @@ func (a *app) runScans(ctx context.Context, cfg *fileConfig, only string, full b
 		return err
 	}
 	defer db.Close()
-	results := a.scanAll(ctx, db, engine, conns, full)
+	policies, err := a.scanPolicies(cfg, path)
+	if err != nil {
+		return err
+	}
+	results := a.scanAll(ctx, db, engine, policies, conns, full)
 	if err := a.reportScans(results); err != nil {
 		return err
 	}
@@ -111,8 +116,8 @@ type scanResult struct {
 }
 
 // scanAll runs one scan per connector at once, with a live display on a terminal.
-func (a *app) scanAll(ctx context.Context, db store.Store, engine *risk.Engine, conns []connector.Connector, full bool) []scanResult {
-	runner := &scan.Runner{Store: db, Logger: a.logger(), Engine: engine}
+func (a *app) scanAll(ctx context.Context, db store.Store, engine *risk.Engine, policies *policy.Set, conns []connector.Connector, full bool) []scanResult {
+	runner := &scan.Runner{Store: db, Logger: a.logger(), Engine: engine, Policies: policies}
 	prog := newProgress(a.stderr)
 	results := make([]scanResult, len(conns))
 	var wg sync.WaitGroup
@@ -143,6 +148,10 @@ func (a *app) reportScans(results []scanResult) error {
 			rec.Connector, rec.Status, rec.FinishedAt.Sub(rec.StartedAt).Round(time.Millisecond),
 			count(int64(c.People)), count(int64(c.Apps)), count(int64(c.Identities)), count(int64(c.Gone)),
 			count(int64(c.Requests)), count(int64(c.Throttled)), count(int64(c.Findings)), count(int64(c.Resolved)))
+		if c.Plans > 0 || c.Alerts > 0 {
+			fmt.Fprintf(a.stdout, "%s: policies proposed %s actions in %s new plans (nhi plan list), %s alerts\n",
+				rec.Connector, count(int64(c.Proposed)), count(int64(c.Plans)), count(int64(c.Alerts)))
+		}
 		for _, e := range rec.Errors {
 			fmt.Fprintf(a.stderr, "  %s: %s\n", rec.Connector, nhi.CleanText(e))
 		}

@@ -53,7 +53,18 @@ func (a *app) summarize(ctx context.Context, db store.Store, dbPath string, kept
 	if err := a.findingsSummary(ctx, db); err != nil {
 		return err
 	}
+	first, err := a.plansSummary(ctx, db)
+	if err != nil {
+		return err
+	}
 	a.nextSteps(ctx, db, dbPath, kept, apps)
+	switch {
+	case first != "" && kept:
+		fmt.Fprintf(w, "  %s plan show --db %s %s\n", self(), shellQuote(dbPath), first)
+		fmt.Fprintf(w, "  %s apply --db %s %s      # a dry run: nothing changes without --execute\n", self(), shellQuote(dbPath), first)
+	case first != "":
+		fmt.Fprintf(w, "  %s plan list --db nhi-demo.db\n", self())
+	}
 	return nil
 }
 
@@ -190,4 +201,20 @@ func (a *app) findingsSummary(ctx context.Context, db store.Store) error {
 		t.row(strings.ToUpper(string(fd.Severity)), fd.Signal, ev)
 	}
 	return t.flush()
+}
+
+// plansSummary prints the plans the policies proposed and returns the first one's ID.
+func (a *app) plansSummary(ctx context.Context, db store.Store) (string, error) {
+	page, err := db.ListPlans(ctx, store.PlanFilter{Limit: 10})
+	if err != nil || len(page.Items) == 0 {
+		return "", err
+	}
+	w := a.stdout
+	fmt.Fprintln(w, "\nRemediation plans proposed by the built-in policies (dry run: nothing was changed):")
+	t := newIndentedTable(w)
+	t.row("PLAN", "MODE", "ACTIONS", "POLICY")
+	for _, p := range page.Items {
+		t.row(p.ID, string(p.Mode), fmt.Sprint(p.Blast.Actions), p.Reason.Policy)
+	}
+	return page.Items[0].ID, t.flush()
 }
