@@ -219,3 +219,22 @@ func BenchmarkKillSwitch(b *testing.B) {
 		b.ReportMetric(elapsed.Seconds(), "s-to-contain")
 	}
 }
+
+func TestThrottledRevocationsStillFinish(t *testing.T) {
+	t.Parallel()
+	w := newTenantWorld(t, 80)
+	app := w.topApp(t)
+	// Google's throttling answer, 403 rateLimitExceeded with no retry hint, on several
+	// deletes: the connector backs off and retries, and the plan still completes.
+	w.sim.InjectFault(googleworkspacesim.Fault{Method: "DELETE", Status: 403, Reason: "rateLimitExceeded", After: 1, Times: 4})
+	rep := w.containApp(t, app.ExternalID)
+	if rep.Failed != 0 || rep.Plan.State != nhi.PlanDone {
+		t.Fatalf("throttled kill switch: failed %d, state %s", rep.Failed, rep.Plan.State)
+	}
+	if left := w.sim.Holders(app.ExternalID); len(left) != 0 {
+		t.Errorf("%d grants left", len(left))
+	}
+	if st := w.sim.Stats(); st.Faults < 4 {
+		t.Errorf("the simulator answered %d faults, want the 4 injected throttling answers", st.Faults)
+	}
+}

@@ -3,11 +3,19 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/notify"
 )
 
 // scannedTenant serves a simulated tenant, scans it and returns the simulator, the
@@ -99,5 +107,66 @@ func TestRevokeIsADryRunUnlessExecuted(t *testing.T) {
 	c, _ := loadConfig(cfg)
 	if code, _, _ := runCLI(t, "audit", "verify", "--db", filepath.Clean(c.Database)); code != exitOK {
 		t.Errorf("audit verify after revoke: exit %d", code)
+	}
+}
+
+func TestEnforcePolicyNotifiesOwnersThroughASignedWebhook(t *testing.T) {
+	t.Setenv("NHI_TEST_WEBHOOK_SECRET", "0123456789abcdef0123")
+	secret := []byte("0123456789abcdef0123")
+	var mu sync.Mutex
+	var notices []map[string]any
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := notify.Verify(secret, r.Header.Get(notify.SignatureHeader), body, time.Now(), 0); err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		var n map[string]any
+		_ = json.Unmarshal(body, &n)
+		mu.Lock()
+		notices = append(notices, n)
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	_, cfg := simTenant(t, "")
+	dir := filepath.Dir(cfg)
+	pol := filepath.Join(dir, "ask.yaml")
+	if err := os.WriteFile(pol, []byte(`policies:
+  - name: team.ask_suspended
+    description: ask before revoking the grants of suspended people
+    when: identity.kind == "oauth_grant" && owner.status == "suspended"
+    then:
+      - type: notify_owner
+        message: Your grant to ${identity.name} will be revoked.
+    mode: enforce
+    approval: none
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	extra := fmt.Sprintf("notifications:\n  - name: hook\n    type: webhook\n    url: %s\n    secret: env:NHI_TEST_WEBHOOK_SECRET\npolicies:\n  - %s\n", hook.URL, pol)
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(extra)
+	f.Close()
+	if code, _, errOut := runCLI(t, "scan", "--config", cfg); code != exitOK {
+		t.Fatalf("scan: exit %d %s", code, errOut)
+	}
+	plans := listJSON[nhi.Plan](t, "plan", "list", "--config", cfg, "--policy", "team.ask_suspended")
+	if len(plans) != 1 || plans[0].State != nhi.PlanApproved || plans[0].Mode != nhi.ModeEnforce {
+		t.Fatalf("plans of the enforce policy = %+v, want one approved on creation", plans)
+	}
+	code, out, errOut := runCLI(t, "apply", plans[0].ID, "--config", cfg, "--execute")
+	if code != exitOK {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(notices) != plans[0].Blast.Actions || len(notices) == 0 {
+		t.Fatalf("the webhook verified %d notices, want %d", len(notices), plans[0].Blast.Actions)
+	}
+	if notices[0]["type"] != notify.NoticeType {
+		t.Errorf("notice = %v", notices[0])
 	}
 }
