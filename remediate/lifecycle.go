@@ -35,7 +35,8 @@ func (x *Executor) Approve(ctx context.Context, planID, by string) (nhi.Plan, er
 	return x.decide(ctx, planID, by, "", nhi.PlanApproved, nhi.AuditPlanApproved)
 }
 
-// Reject turns down a proposed or approved plan on behalf of by and records why.
+// Reject turns down a plan that has not run or did not finish (proposed, approved,
+// partial, failed) on behalf of by and records why; it never runs again.
 func (x *Executor) Reject(ctx context.Context, planID, by, why string) (nhi.Plan, error) {
 	return x.decide(ctx, planID, by, why, nhi.PlanRejected, nhi.AuditPlanRejected)
 }
@@ -46,7 +47,7 @@ func (x *Executor) decide(ctx context.Context, planID, by, why string, to nhi.Pl
 	}
 	from := []nhi.PlanState{nhi.PlanProposed}
 	if to == nhi.PlanRejected {
-		from = append(from, nhi.PlanApproved)
+		from = append(from, nhi.PlanApproved, nhi.PlanPartial, nhi.PlanFailed)
 	}
 	p, err := x.Store.TransitionPlan(ctx, store.Transition{PlanID: planID, From: from, To: to, By: by, At: x.now()})
 	if err != nil {

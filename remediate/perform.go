@@ -48,6 +48,8 @@ func (r *run) perform(ctx context.Context, a nhi.Action) (nhi.Action, bool) {
 			a.Error = "not verified: " + v.Detail
 		}
 		result["error"] = a.Error
+		r.x.log().Warn("action failed", "plan", r.plan.ID, "action", a.ID, "type", a.Type,
+			"target", target(a), "err", a.Error)
 	} else {
 		a.State, a.VerifiedAt = nhi.ActionDone, a.FinishedAt
 		result["seconds_to_contain"] = a.VerifiedAt.Sub(r.start).Seconds()

@@ -1,8 +1,10 @@
 package remediate
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/nhiscope/nhi/store"
 
@@ -23,14 +25,19 @@ type Proposed struct {
 
 // Propose turns policy proposals into plans: one plan per policy (and mode), holding the
 // actions no open plan already holds, so that a policy that keeps matching across scans
-// does not propose the same change again. Plans of policies that need no approval are
+// does not propose the same change again. An enforce-mode proposal is held back only by
+// an open enforce-mode plan: a dry-run plan never runs, so it must not shadow it. Plans of policies that need no approval are
 // created approved; alert-mode proposals are only counted.
 func (x *Executor) Propose(ctx context.Context, proposals []policy.Proposal) (Proposed, error) {
 	out := Proposed{Alerts: map[string]int{}}
 	if err := x.supersede(ctx, proposals); err != nil {
 		return out, err
 	}
-	open, err := x.Store.OpenActionKeys(ctx)
+	openAny, err := x.Store.OpenActionKeys(ctx, "")
+	if err != nil {
+		return out, fmt.Errorf("propose: %w", err)
+	}
+	openEnforce, err := x.Store.OpenActionKeys(ctx, nhi.ModeEnforce)
 	if err != nil {
 		return out, fmt.Errorf("propose: %w", err)
 	}
@@ -40,17 +47,30 @@ func (x *Executor) Propose(ctx context.Context, proposals []policy.Proposal) (Pr
 	}
 	var order []string
 	groups := map[string]*group{}
-	for _, p := range proposals {
+	// Enforce proposals go first: a change an enforce policy asks for is not held back by
+	// a dry-run plan (which can never run), only by another enforceable plan.
+	sorted := slices.Clone(proposals)
+	slices.SortStableFunc(sorted, func(a, b policy.Proposal) int {
+		return cmp.Compare(modeRank(a.Mode), modeRank(b.Mode))
+	})
+	for _, p := range sorted {
 		if p.Mode == policy.ModeAlert {
 			out.Alerts[p.Policy]++
 			continue
 		}
 		key := p.Action.Key()
-		if open[key] {
+		held := openAny
+		if p.Mode == policy.ModeEnforce {
+			held = openEnforce
+		}
+		if held[key] {
 			out.Known++
 			continue
 		}
-		open[key] = true
+		openAny[key] = true
+		if p.Mode == policy.ModeEnforce {
+			openEnforce[key] = true
+		}
 		gk := p.Policy + "\x00" + string(p.Mode)
 		g := groups[gk]
 		if g == nil {
@@ -102,4 +122,15 @@ func (x *Executor) supersede(ctx context.Context, proposals []policy.Proposal) e
 		}
 	}
 	return nil
+}
+
+// modeRank orders proposals: enforce before dry run before alerts.
+func modeRank(m policy.Mode) int {
+	switch m {
+	case policy.ModeEnforce:
+		return 0
+	case policy.ModeDryRun:
+		return 1
+	}
+	return 2
 }

@@ -42,6 +42,9 @@ func (r *run) execute(ctx context.Context) {
 	for range orDefault(r.x.Concurrency, DefaultConcurrency) {
 		wg.Go(func() {
 			for i := range next {
+				if r.halted(ctx) {
+					continue // stopped while this action waited: it stays pending
+				}
 				a, already := r.perform(ctx, r.plan.Actions[i])
 				r.finished(i, a, already)
 			}

@@ -156,7 +156,24 @@ func TestEnforceModeSupersedesItsDryRunPlan(t *testing.T) {
 		t.Errorf("the dry-run plan is %s after the policy moved to enforce, want rejected", got.State)
 	}
 	now := plansOf(t, db, "team.stale", nhi.PlanProposed)
-	if len(now) != 1 || now[0].Mode != nhi.ModeEnforce || now[0].Blast.Actions != first[0].Blast.Actions {
-		t.Errorf("enforce plans = %+v, want one with the same %d actions", now, first[0].Blast.Actions)
+	// The enforce plan holds at least the dry-run plan's changes, and also those that the
+	// built-in dry-run policies had claimed first: a dry-run plan never shadows an
+	// enforceable one.
+	if len(now) != 1 || now[0].Mode != nhi.ModeEnforce || now[0].Blast.Actions < first[0].Blast.Actions {
+		t.Fatalf("enforce plans = %+v, want one with at least %d actions", now, first[0].Blast.Actions)
+	}
+	full, err := db.Plan(context.Background(), now[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dryFull, _ := db.Plan(context.Background(), first[0].ID)
+	keys := map[string]bool{}
+	for _, a := range full.Actions {
+		keys[a.Key()] = true
+	}
+	for _, a := range dryFull.Actions {
+		if !keys[a.Key()] {
+			t.Errorf("the enforce plan lacks %s of the dry-run plan", a.Key())
+		}
 	}
 }

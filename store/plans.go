@@ -25,10 +25,11 @@ type Plans interface {
 	// UpdateActions stores the state, error, call, attempts and times of actions of one
 	// plan (matched by Action.ID) in one transaction; other fields are ignored.
 	UpdateActions(ctx context.Context, planID string, actions []nhi.Action) error
-	// OpenActionKeys returns the nhi.Action.Key of every action that is pending in a
-	// plan that is proposed, approved, running or partial, so that a change is not
-	// proposed twice.
-	OpenActionKeys(ctx context.Context) (map[string]bool, error)
+	// OpenActionKeys returns the nhi.Action.Key of every action that is pending or failed
+	// in a plan that is proposed, approved, running, partial or failed (a plan that can
+	// still run), so that a change is not proposed twice. A non-empty mode keeps only
+	// plans of that mode.
+	OpenActionKeys(ctx context.Context, mode nhi.PlanMode) (map[string]bool, error)
 }
 
 // Transition is a compare-and-set change of a plan's state.

@@ -170,3 +170,64 @@ func TestEnforcePolicyNotifiesOwnersThroughASignedWebhook(t *testing.T) {
 		t.Errorf("notice = %v", notices[0])
 	}
 }
+
+// TestPolicyProposesPersonApprovesExecutorRevokes is the issue's end-to-end path: a policy
+// proposes, a person approves, the executor revokes, the simulator shows the grants gone,
+// the audit chain verifies, and a rerun makes no request.
+func TestPolicyProposesPersonApprovesExecutorRevokes(t *testing.T) {
+	t.Parallel()
+	sim, cfg := simTenant(t, "")
+	pol := filepath.Join(filepath.Dir(cfg), "revoke.yaml")
+	if err := os.WriteFile(pol, []byte(`policies:
+  - name: team.revoke_suspended
+    description: revoke the grants of suspended people
+    when: identity.kind == "oauth_grant" && owner.status == "suspended"
+    then: [revoke_grant]
+    mode: enforce
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "policies:\n  - %s\n", pol)
+	f.Close()
+	if code, _, errOut := runCLI(t, "scan", "--config", cfg); code != exitOK {
+		t.Fatalf("scan: exit %d %s", code, errOut)
+	}
+	plans := listJSON[nhi.Plan](t, "plan", "list", "--config", cfg, "--policy", "team.revoke_suspended")
+	if len(plans) != 1 || plans[0].State != nhi.PlanProposed || plans[0].Mode != nhi.ModeEnforce {
+		t.Fatalf("plans = %+v, want one proposed enforce plan", plans)
+	}
+	id := plans[0].ID
+	var full nhi.Plan
+	code, out, _ := runCLI(t, "plan", "show", id, "--config", cfg, "--output", "json")
+	if code != exitOK || json.Unmarshal([]byte(out), &full) != nil || len(full.Actions) == 0 {
+		t.Fatalf("plan show: exit %d %s", code, out)
+	}
+	for _, a := range full.Actions {
+		if !sim.HasGrant(a.OwnerID, a.AppID) {
+			t.Fatalf("action %s targets a grant the simulator does not have", a.ID)
+		}
+	}
+	if code, _, errOut := runCLI(t, "plan", "approve", id, "--config", cfg, "--by", "carol"); code != exitOK {
+		t.Fatalf("approve: exit %d %s", code, errOut)
+	}
+	if code, out, errOut := runCLI(t, "apply", id, "--config", cfg, "--execute", "--by", "carol"); code != exitOK {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, a := range full.Actions {
+		if sim.HasGrant(a.OwnerID, a.AppID) {
+			t.Errorf("grant %s/%s survived the plan", a.OwnerID, a.AppID)
+		}
+	}
+	if code, out, _ := runCLI(t, "audit", "verify", "--config", cfg); code != exitOK {
+		t.Errorf("audit verify: exit %d %s", code, out)
+	}
+	before := len(sim.Requests())
+	code, out, _ = runCLI(t, "apply", id, "--config", cfg, "--execute")
+	if code != exitOK || !strings.Contains(out, "nothing left to run") || len(sim.Requests()) != before {
+		t.Errorf("rerun: exit %d, %d requests\n%s", code, len(sim.Requests())-before, out)
+	}
+}

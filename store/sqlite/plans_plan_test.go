@@ -53,7 +53,7 @@ func TestPlanQueryPlans(t *testing.T) {
 			t.Errorf("audit %s: plan %q, want it to use %s without a sort", tc.name, plan, tc.want)
 		}
 	}
-	plan := queryPlan(t, db, openActionKeys)
+	plan := queryPlan(t, db, openActionKeys, "", "")
 	if !strings.Contains(plan, "plans_by_state") || !strings.Contains(plan, "SEARCH a USING PRIMARY KEY") || strings.Contains(plan, "TEMP B-TREE") {
 		t.Errorf("OpenActionKeys: plan %q, want plans_by_state and the actions' primary key, no sort", plan)
 	}

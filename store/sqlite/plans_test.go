@@ -25,7 +25,7 @@ func TestCreateLargePlan(t *testing.T) {
 	if err != nil || len(got.Actions) != killSwitchActions || got.Actions[killSwitchActions-1].ID != fmt.Sprint(killSwitchActions) {
 		t.Fatalf("Plan = %d actions, %v; want %d numbered in order", len(got.Actions), err, killSwitchActions)
 	}
-	keys, err := st.OpenActionKeys(t.Context())
+	keys, err := st.OpenActionKeys(t.Context(), "")
 	if err != nil || len(keys) != killSwitchActions {
 		t.Errorf("OpenActionKeys = %d keys, %v; want %d", len(keys), err, killSwitchActions)
 	}

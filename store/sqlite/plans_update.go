@@ -20,7 +20,8 @@ const (
 		started_at = ?, finished_at = ?, verified_at = ? WHERE plan_id = ? AND id = ?`
 	openActionKeys = `SELECT a.action_key FROM plans p
 		JOIN plan_actions a ON a.plan_id = p.id
-		WHERE p.state IN ('proposed', 'approved', 'running', 'partial') AND a.state = 'pending'`
+		WHERE p.state IN ('proposed', 'approved', 'running', 'partial', 'failed')
+		AND a.state IN ('pending', 'failed') AND (? = '' OR p.mode = ?)`
 )
 
 // TransitionPlan moves plan t.PlanID to t.To, at t.At (the clock's time when zero), if
@@ -122,10 +123,10 @@ func (db *DB) UpdateActions(ctx context.Context, planID string, actions []nhi.Ac
 	})
 }
 
-// OpenActionKeys returns the nhi.Action.Key of every pending action of the plans that are
-// proposed, approved, running or partial.
-func (db *DB) OpenActionKeys(ctx context.Context) (map[string]bool, error) {
-	rows, err := db.r.QueryContext(ctx, openActionKeys)
+// OpenActionKeys returns the nhi.Action.Key of every pending or failed action of the plans
+// that can still run (proposed, approved, running, partial, failed), of one mode or of all.
+func (db *DB) OpenActionKeys(ctx context.Context, mode nhi.PlanMode) (map[string]bool, error) {
+	rows, err := db.r.QueryContext(ctx, openActionKeys, string(mode), string(mode))
 	if err != nil {
 		return nil, wrap(ctx, "open action keys", err)
 	}

@@ -77,11 +77,11 @@ func testUpdateActionsRefused(t *testing.T, st store.Store, p nhi.Plan) {
 	}
 }
 
-// testOpenActionKeys checks that OpenActionKeys holds the pending actions of open plans
-// only, and follows their changes.
+// testOpenActionKeys checks that OpenActionKeys holds the pending and failed actions of
+// plans that can still run, filters by mode, and follows their changes.
 func testOpenActionKeys(t *testing.T, s suite) {
 	st := s.store(t)
-	if keys, err := st.OpenActionKeys(t.Context()); err != nil || len(keys) != 0 {
+	if keys, err := st.OpenActionKeys(t.Context(), ""); err != nil || len(keys) != 0 {
 		t.Errorf("OpenActionKeys of an empty store = %v, %v; want none", keys, err)
 	}
 	appWide := nhi.Action{Type: nhi.ActionRevokeAppGrants, Platform: gws, Tenant: "C01", AppID: "client-9"}
@@ -95,18 +95,25 @@ func testOpenActionKeys(t *testing.T, s suite) {
 		p.State = state
 		ids[state] = createPlan(t, st, p, at(0)).ID
 		switch state {
-		case nhi.PlanProposed, nhi.PlanApproved, nhi.PlanRunning, nhi.PlanPartial:
+		case nhi.PlanProposed, nhi.PlanApproved, nhi.PlanRunning, nhi.PlanPartial, nhi.PlanFailed:
 			wantKeys[p.Actions[0].Key()], wantKeys[appWide.Key()], wantKeys[cred.Key()] = true, true, true
 		}
 	}
 	checkKeys := func(step string) {
 		t.Helper()
-		got, err := st.OpenActionKeys(t.Context())
+		got, err := st.OpenActionKeys(t.Context(), "")
 		if err != nil {
 			t.Fatalf("%s: OpenActionKeys: %v", step, err)
 		}
 		if d := diff(wantKeys, got); d != "" {
 			t.Errorf("%s: OpenActionKeys (-want +got):\n%s", step, d)
+		}
+		// Every plan here is in enforce mode: asking for dry-run plans finds none.
+		if dry, err := st.OpenActionKeys(t.Context(), nhi.ModeDryRun); err != nil || len(dry) != 0 {
+			t.Errorf("%s: OpenActionKeys of dry-run plans = %v, %v; want none", step, dry, err)
+		}
+		if enf, err := st.OpenActionKeys(t.Context(), nhi.ModeEnforce); err != nil || diff(wantKeys, enf) != "" {
+			t.Errorf("%s: OpenActionKeys of enforce plans = %v, %v; want all", step, enf, err)
 		}
 	}
 	checkKeys("plans in every state")
@@ -123,6 +130,12 @@ func testOpenActionKeys(t *testing.T, s suite) {
 	}
 	delete(wantKeys, running.Actions[0].Key())
 	checkKeys("after an action is done")
+	running.Actions[1].State, running.Actions[1].Error = nhi.ActionFailed, "backend error"
+	if err := st.UpdateActions(t.Context(), running.ID, running.Actions[1:2]); err != nil {
+		t.Fatal(err)
+	}
+	wantKeys[running.Actions[1].Key()] = true
+	checkKeys("after an action failed (a rerun retries it)")
 }
 
 // testPlansCanceled checks that every method of store.Plans fails with a cancelled
@@ -144,7 +157,7 @@ func testPlansCanceled(t *testing.T, s suite) {
 			return err
 		},
 		"UpdateActions":  func() error { return st.UpdateActions(ctx, p.ID, []nhi.Action{done}) },
-		"OpenActionKeys": func() error { _, err := st.OpenActionKeys(ctx); return err },
+		"OpenActionKeys": func() error { _, err := st.OpenActionKeys(ctx, ""); return err },
 	}
 	for name, call := range calls {
 		wantCode(t, name+" with a cancelled context", call(), nhi.CodeCanceled)
