@@ -3,7 +3,6 @@ package remediate
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
@@ -11,36 +10,46 @@ import (
 
 // Apply runs plan planID. Without opt.Execute it only previews the plan and changes
 // nothing. With it, the plan must be in enforce mode and approved (or partial or failed,
-// to finish a previous run); Apply moves it to running, carries out every pending or
-// failed action, verifies each against the platform, and moves it to done, partial or
-// failed. Actions already done are not touched again, so a rerun of a finished plan is a
-// no-op.
+// to finish a previous run), and its actions must be those that were approved; Apply
+// moves it to running, carries out every pending or failed action (notifications first,
+// so that owners hear before their access goes), verifies each against the platform, and
+// moves it to done, partial or failed. Actions already done are not touched again, so a
+// rerun of a finished plan is a no-op.
 func (x *Executor) Apply(ctx context.Context, planID string, opt ApplyOptions) (Report, error) {
 	p, err := x.Store.Plan(ctx, planID)
 	if err != nil {
 		return Report{}, err
 	}
-	todo := runnable(p.Actions)
 	if !opt.Execute {
-		return x.dryRun(ctx, p, todo)
+		return x.dryRun(ctx, p, runnable(p.Actions))
 	}
-	if err := x.checkRun(p, len(todo), opt); err != nil {
+	if err := x.checkRun(p, len(runnable(p.Actions)), opt); err != nil {
 		return Report{Plan: p}, err
 	}
-	if len(todo) == 0 {
+	if len(runnable(p.Actions)) == 0 {
 		return Report{Plan: p}, nil
 	}
-	from := []nhi.PlanState{nhi.PlanApproved, nhi.PlanPartial, nhi.PlanFailed}
-	if opt.Force {
-		from = append(from, nhi.PlanRunning)
-	}
-	r := newRun(x, p, todo)
-	if _, err := x.Store.TransitionPlan(ctx, store.Transition{PlanID: p.ID, From: from, To: nhi.PlanRunning, By: x.Actor, At: r.start}); err != nil {
+	if err := x.checkApproved(ctx, p); err != nil {
 		return Report{Plan: p}, err
 	}
-	if _, err := r.audit(ctx, nhi.AuditPlanStarted, nhi.Action{}, map[string]any{"actions": len(todo), "mode": p.Mode}); err != nil {
+	from := []nhi.PlanState{nhi.PlanApproved, nhi.PlanPartial, nhi.PlanFailed}
+	if opt.Resume {
+		from = []nhi.PlanState{nhi.PlanRunning}
+	}
+	start := x.now()
+	if _, err := x.Store.TransitionPlan(ctx, store.Transition{PlanID: p.ID, From: from, To: nhi.PlanRunning, By: x.Actor, At: start}); err != nil {
+		return Report{Plan: p}, err
+	}
+	// Read the actions again now that this run holds the plan: another run may have
+	// finished some of them since the first read.
+	if p, err = x.Store.Plan(ctx, planID); err != nil {
+		return Report{}, err
+	}
+	r := newRun(x, p, runnable(p.Actions))
+	r.start = start
+	if _, err := r.audit(ctx, nhi.AuditPlanStarted, nhi.Action{}, map[string]any{"actions": len(r.todo), "mode": p.Mode}); err != nil {
 		_, _ = x.Store.TransitionPlan(context.WithoutCancel(ctx), store.Transition{PlanID: p.ID,
-			From: []nhi.PlanState{nhi.PlanRunning}, To: p.State, By: x.Actor, At: x.now()})
+			From: []nhi.PlanState{nhi.PlanRunning}, To: nhi.PlanFailed, By: x.Actor, At: x.now()})
 		return Report{Plan: p}, fmt.Errorf("apply: audit trail unavailable, nothing changed: %w", err)
 	}
 	r.execute(ctx)
@@ -67,8 +76,10 @@ func (x *Executor) checkRun(p nhi.Plan, n int, opt ApplyOptions) error {
 		return nhi.Errorf(nhi.CodeConflict, "plan %s is not approved yet: nhi plan approve %s", p.ID, p.ID)
 	case p.State == nhi.PlanRejected:
 		return nhi.Errorf(nhi.CodeConflict, "plan %s was rejected; it never runs", p.ID)
-	case p.State == nhi.PlanRunning && !opt.Force:
-		return nhi.Errorf(nhi.CodeConflict, "plan %s is already running (or a run was interrupted: --force resumes it)", p.ID)
+	case p.State == nhi.PlanRunning && !opt.Resume:
+		return nhi.Errorf(nhi.CodeConflict, "plan %s is running; if no other nhi process is running it (a run was interrupted), --resume takes it over", p.ID)
+	case p.State != nhi.PlanRunning && opt.Resume:
+		return nhi.Errorf(nhi.CodeConflict, "plan %s is %s, not running: --resume only takes over an interrupted run", p.ID, p.State)
 	case n > orDefault(x.MaxActions, DefaultMaxActions) && !opt.Force:
 		return nhi.Errorf(nhi.CodeInvalid, "plan %s has %d actions to run, more than the limit of %d per run; review it and pass --force to run them all",
 			p.ID, n, orDefault(x.MaxActions, DefaultMaxActions))
@@ -82,7 +93,7 @@ func (x *Executor) dryRun(ctx context.Context, p nhi.Plan, todo []int) (Report, 
 	r := newRun(x, p, todo)
 	for _, i := range todo {
 		a := p.Actions[i]
-		skip := r.guard(a)
+		skip, _ := r.guard(a)
 		rep.Preview = append(rep.Preview, Preview{Action: a, Skip: skip})
 		if skip != "" {
 			rep.Skipped++
@@ -94,17 +105,20 @@ func (x *Executor) dryRun(ctx context.Context, p nhi.Plan, todo []int) (Report, 
 	return rep, err
 }
 
-// finalState is the state of a plan after a run: done when nothing is left to do,
-// partial when some actions are done and some are not, failed when none is done.
+// finalState is the state of a plan after a run: done when every action is done,
+// partial when some are, failed when none is. A skipped action is not done: a plan whose
+// changes were all refused did not contain anything.
 func finalState(actions []nhi.Action) nhi.PlanState {
-	done := slices.ContainsFunc(actions, func(a nhi.Action) bool { return a.State == nhi.ActionDone })
-	left := slices.ContainsFunc(actions, func(a nhi.Action) bool {
-		return a.State == nhi.ActionPending || a.State == nhi.ActionFailed
-	})
+	done := 0
+	for _, a := range actions {
+		if a.State == nhi.ActionDone {
+			done++
+		}
+	}
 	switch {
-	case !left:
+	case done == len(actions):
 		return nhi.PlanDone
-	case done:
+	case done > 0:
 		return nhi.PlanPartial
 	}
 	return nhi.PlanFailed

@@ -62,9 +62,12 @@ type Executor struct {
 type ApplyOptions struct {
 	// Execute changes the tenants; without it Apply only previews (dry run).
 	Execute bool
-	// Force lifts the MaxActions guard and resumes a plan left running by a run that
-	// did not finish.
+	// Force lifts the MaxActions guard.
 	Force bool
+	// Resume takes over a plan left running by a run that did not finish. Only one
+	// process may run a plan: resuming one that another process is running would run
+	// its actions twice.
+	Resume bool
 }
 
 // Report is what one Apply did or, for a dry run, would do.

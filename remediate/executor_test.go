@@ -2,6 +2,7 @@ package remediate_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -20,12 +21,20 @@ const tenant = "C01"
 
 func openStore(t testing.TB) store.Store {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "nhi.db"))
+	st, _ := openStoreAt(t)
+	return st
+}
+
+// openStoreAt opens a new SQLite store and returns it with its file's path.
+func openStoreAt(t testing.TB) (store.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "nhi.db")
+	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return db
+	return db, path
 }
 
 // grants returns n grant identities of app "app-1" owned by u0..u(n-1).
@@ -57,11 +66,12 @@ type fixture struct {
 	ids  []nhi.Identity
 	now  time.Time
 	scan string
+	path string
 }
 
 func newFixture(t *testing.T, n int) *fixture {
 	t.Helper()
-	st := openStore(t)
+	st, path := openStoreAt(t)
 	idents := grants(n)
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	sc, err := st.BeginScan(context.Background(), nhi.Scan{Connector: "google", Platform: nhi.PlatformGoogleWorkspace, Tenant: tenant})
@@ -75,7 +85,7 @@ func newFixture(t *testing.T, n int) *fixture {
 	x := &remediate.Executor{Store: st, Actor: "alice", Now: func() time.Time { return now },
 		Targets: remediate.Targets{{Platform: nhi.PlatformGoogleWorkspace, Tenant: tenant}: p},
 		Sleep:   func(context.Context, time.Duration) error { return nil }}
-	return &fixture{st: st, p: p, x: x, ids: idents, now: now, scan: sc.ID}
+	return &fixture{st: st, p: p, x: x, ids: idents, now: now, scan: sc.ID, path: path}
 }
 
 // plan stores an enforce-mode plan revoking every grant, approved unless approval.
@@ -279,13 +289,78 @@ func TestGuards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Skipped != 4 || f.p.callCount() != 0 {
-		t.Fatalf("skipped %d with %d calls, want 4 skipped and no call", rep.Skipped, f.p.callCount())
+	if f.p.callCount() != 0 {
+		t.Fatalf("guarded actions made %d calls", f.p.callCount())
 	}
-	for _, a := range rep.Plan.Actions {
-		if a.State != nhi.ActionSkipped || a.Error == "" {
-			t.Errorf("action %s (%s) = %s %q, want skipped with a reason", a.ID, a.Type, a.State, a.Error)
+	// nhi's own client and an action the platform cannot do are refused for good; a
+	// tenant or channel that is not configured yet fails, so a rerun retries it.
+	want := []nhi.ActionState{nhi.ActionSkipped, nhi.ActionFailed, nhi.ActionSkipped, nhi.ActionFailed}
+	for i, a := range rep.Plan.Actions {
+		if a.State != want[i] || a.Error == "" {
+			t.Errorf("action %s (%s) = %s %q, want %s with a reason", a.ID, a.Type, a.State, a.Error, want[i])
 		}
+	}
+	if rep.Plan.State != nhi.PlanFailed {
+		t.Errorf("a plan of which nothing was done is %s, want failed", rep.Plan.State)
+	}
+}
+
+func TestChangedActionsAfterApprovalAreRefused(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 2)
+	ctx := context.Background()
+	p := f.plan(t, true)
+	if _, err := f.x.Approve(ctx, p.ID, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", f.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE plan_actions SET app_id = 'nhi-client' WHERE plan_id = ? AND id = '1'`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.x.Apply(ctx, p.ID, remediate.ApplyOptions{Execute: true})
+	if nhi.ErrorCode(err) != nhi.CodeConflict || f.p.callCount() != 0 {
+		t.Errorf("a plan changed after approval: err %v, %d calls; want a conflict and no call", err, f.p.callCount())
+	}
+}
+
+func TestResumeTakesOverOnlyAnInterruptedRun(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 2)
+	ctx := context.Background()
+	p := f.plan(t, false)
+	if _, err := f.x.Apply(ctx, p.ID, remediate.ApplyOptions{Execute: true, Resume: true}); nhi.ErrorCode(err) != nhi.CodeConflict {
+		t.Errorf("resume of a plan that is not running: err %v, want conflict", err)
+	}
+	if _, err := f.st.TransitionPlan(ctx, store.Transition{PlanID: p.ID, From: []nhi.PlanState{nhi.PlanApproved}, To: nhi.PlanRunning, By: "crashed"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.x.Apply(ctx, p.ID, remediate.ApplyOptions{Execute: true, Force: true}); nhi.ErrorCode(err) != nhi.CodeConflict {
+		t.Errorf("--force on a running plan: err %v, want conflict (only --resume takes it over)", err)
+	}
+	rep, err := f.x.Apply(ctx, p.ID, remediate.ApplyOptions{Execute: true, Resume: true})
+	if err != nil || rep.Plan.State != nhi.PlanDone || rep.Done != 2 {
+		t.Errorf("resume: err %v, state %s, done %d", err, rep.Plan.State, rep.Done)
+	}
+}
+
+func TestDryRunPlansCannotBeApproved(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 1)
+	ctx := context.Background()
+	dry, err := f.x.Create(ctx, remediate.NewPlan("dry", nhi.Reason{Kind: nhi.ReasonPolicy, Policy: "p"}, nhi.ModeDryRun, false, "nhi",
+		[]nhi.Action{remediate.ActionFor(f.ids[0])}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dry.State != nhi.PlanProposed {
+		t.Errorf("a dry-run plan needing no approval was created %s, want proposed", dry.State)
+	}
+	if _, err := f.x.Approve(ctx, dry.ID, "bob"); nhi.ErrorCode(err) != nhi.CodeInvalid {
+		t.Errorf("approving a dry-run plan: err %v, want invalid", err)
 	}
 }
 

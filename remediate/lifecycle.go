@@ -19,13 +19,16 @@ func (x *Executor) Create(ctx context.Context, p nhi.Plan) (nhi.Plan, error) {
 		return nhi.Plan{}, err
 	}
 	r := newRun(x, stored, nil)
+	digest := Digest(stored.Actions)
 	if _, err := r.audit(ctx, nhi.AuditPlanCreated, nhi.Action{}, map[string]any{"title": stored.Title,
 		"mode": stored.Mode, "reason": stored.Reason, "blast_radius": stored.Blast,
-		"requires_approval": stored.RequiresApproval, "created_by": stored.CreatedBy}); err != nil {
+		"requires_approval": stored.RequiresApproval, "created_by": stored.CreatedBy,
+		"actions_digest": digest}); err != nil {
 		return stored, err
 	}
 	if stored.State == nhi.PlanApproved {
-		_, err = r.audit(ctx, nhi.AuditPlanApproved, nhi.Action{}, map[string]any{"by": stored.ApprovedBy, "automatic": true})
+		_, err = r.audit(ctx, nhi.AuditPlanApproved, nhi.Action{}, map[string]any{"by": stored.ApprovedBy,
+			"automatic": true, "actions_digest": digest})
 	}
 	return stored, err
 }
@@ -45,6 +48,13 @@ func (x *Executor) decide(ctx context.Context, planID, by, why string, to nhi.Pl
 	if by == "" {
 		return nhi.Plan{}, nhi.Errorf(nhi.CodeInvalid, "say who decides (--by)")
 	}
+	current, err := x.Store.Plan(ctx, planID)
+	if err != nil {
+		return nhi.Plan{}, err
+	}
+	if to == nhi.PlanApproved && current.Mode != nhi.ModeEnforce {
+		return nhi.Plan{}, nhi.Errorf(nhi.CodeInvalid, "plan %s is in %s mode: it only previews, there is nothing to approve (set the policy's mode to enforce)", planID, current.Mode)
+	}
 	from := []nhi.PlanState{nhi.PlanProposed}
 	if to == nhi.PlanRejected {
 		from = append(from, nhi.PlanApproved, nhi.PlanPartial, nhi.PlanFailed)
@@ -56,6 +66,9 @@ func (x *Executor) decide(ctx context.Context, planID, by, why string, to nhi.Pl
 	detail := map[string]any{"by": by}
 	if why != "" {
 		detail["reason"] = why
+	}
+	if to == nhi.PlanApproved {
+		detail["actions_digest"] = Digest(current.Actions)
 	}
 	_, err = newRun(x, p, nil).audit(ctx, kind, nhi.Action{}, detail)
 	return p, err

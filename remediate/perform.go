@@ -18,9 +18,12 @@ var errNotVerified = errors.New("not verified")
 // entry. It returns the action with its new state and whether it was already done.
 func (r *run) perform(ctx context.Context, a nhi.Action) (nhi.Action, bool) {
 	a.Error = ""
-	if why := r.guard(a); why != "" {
+	if why, permanent := r.guard(a); why != "" {
 		a.State, a.Error = nhi.ActionSkipped, why
-		if _, err := r.audit(ctx, nhi.AuditActionSkipped, a, map[string]any{"reason": why}); err != nil {
+		if !permanent {
+			a.State = nhi.ActionFailed
+		}
+		if _, err := r.audit(ctx, nhi.AuditActionSkipped, a, map[string]any{"reason": why, "retryable": !permanent}); err != nil {
 			r.stop("the audit trail cannot be written: " + nhi.ErrorMessage(err))
 		}
 		return a, false
@@ -102,27 +105,30 @@ func (r *run) verify(ctx context.Context, rem connector.Remediator, a nhi.Action
 	}
 }
 
-// guard says why an action must not run, or "" when it may.
-func (r *run) guard(a nhi.Action) string {
+// guard says why an action must not run, or "" when it may. A permanent refusal (nhi's
+// own identity, an action the platform cannot do) skips the action for good; any other
+// (no connector or notification channel configured yet) fails it, so that a rerun once
+// the configuration is fixed carries it out.
+func (r *run) guard(a nhi.Action) (why string, permanent bool) {
 	if !a.Type.Valid() {
-		return fmt.Sprintf("unknown action type %q", a.Type)
+		return fmt.Sprintf("unknown action type %q", a.Type), true
 	}
 	if a.Type == nhi.ActionNotifyOwner {
 		if r.x.Notifier == nil {
-			return "no notification channel is configured"
+			return "no notification channel is configured", false
 		}
-		return ""
+		return "", false
 	}
 	rem, ok := r.x.Targets[Tenant{a.Platform, a.Tenant}]
 	switch {
 	case !ok:
-		return fmt.Sprintf("no connector is configured for %s tenant %s", a.Platform, a.Tenant)
+		return fmt.Sprintf("no connector is configured for %s tenant %s", a.Platform, a.Tenant), false
 	case isSelf(rem, a):
-		return "nhi itself authenticates as this identity or app; acting on it would lock nhi out"
+		return "nhi itself authenticates as this identity or app; acting on it would lock nhi out", true
 	case !rem.Supports(a.Type, a.Kind):
-		return fmt.Sprintf("the %s connector cannot %s %s", a.Platform, a.Type, kindText(a.Kind))
+		return fmt.Sprintf("the %s connector cannot %s %s", a.Platform, a.Type, kindText(a.Kind)), true
 	}
-	return ""
+	return "", false
 }
 
 func isSelf(rem connector.Remediator, a nhi.Action) bool {

@@ -7,7 +7,8 @@ import (
 )
 
 // NewPlan returns a plan of actions with its blast radius computed and every action
-// pending. A plan that needs no approval is created approved.
+// pending. An enforce-mode plan that needs no approval is created approved; a dry-run plan
+// is only ever proposed, since it cannot run.
 func NewPlan(title string, reason nhi.Reason, mode nhi.PlanMode, approval bool, by string, actions []nhi.Action) nhi.Plan {
 	acts := make([]nhi.Action, len(actions))
 	for i, a := range actions {
@@ -18,12 +19,12 @@ func NewPlan(title string, reason nhi.Reason, mode nhi.PlanMode, approval bool, 
 		acts[i] = a
 	}
 	state := nhi.PlanProposed
-	if !approval {
+	if !approval && mode == nhi.ModeEnforce {
 		state = nhi.PlanApproved
 	}
 	p := nhi.Plan{Title: title, Reason: reason, Mode: mode, RequiresApproval: approval,
 		State: state, CreatedBy: by, Actions: acts, Blast: Blast(acts)}
-	if !approval {
+	if state == nhi.PlanApproved {
 		p.ApprovedBy = by
 	}
 	return p

@@ -105,9 +105,9 @@ func (x *Executor) supersede(ctx context.Context, proposals []policy.Proposal) e
 		done[p.Policy] = true
 		var stale []string
 		_, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Plan], error) {
-			return x.Store.ListPlans(ctx, store.PlanFilter{Policy: p.Policy, State: nhi.PlanProposed, Limit: lim, After: after})
+			return x.Store.ListPlans(ctx, store.PlanFilter{Policy: p.Policy, Limit: lim, After: after})
 		}, func(pl nhi.Plan) error {
-			if pl.Mode == nhi.ModeDryRun {
+			if pl.Mode == nhi.ModeDryRun && (pl.State == nhi.PlanProposed || pl.State == nhi.PlanApproved) {
 				stale = append(stale, pl.ID)
 			}
 			return nil

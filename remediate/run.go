@@ -34,9 +34,27 @@ func newRun(x *Executor, p nhi.Plan, todo []int) *run {
 	return &run{x: x, plan: p, todo: todo, start: x.now()}
 }
 
-// execute carries out the actions with bounded concurrency, stopping early on repeated
-// failures, an unwritable audit trail, or a cancelled ctx.
+// execute carries out the actions with bounded concurrency, notifications first (the
+// owner hears before the access goes), stopping early on repeated failures, an
+// unwritable audit trail or store, or a cancelled ctx.
 func (r *run) execute(ctx context.Context) {
+	var notices, changes []int
+	for _, i := range r.todo {
+		if r.plan.Actions[i].Type == nhi.ActionNotifyOwner {
+			notices = append(notices, i)
+		} else {
+			changes = append(changes, i)
+		}
+	}
+	r.phase(ctx, notices)
+	r.mu.Lock()
+	r.flushLocked() // a notice sent must be on record before anything else happens
+	r.mu.Unlock()
+	r.phase(ctx, changes)
+}
+
+// phase runs one list of actions with bounded concurrency.
+func (r *run) phase(ctx context.Context, todo []int) {
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range orDefault(r.x.Concurrency, DefaultConcurrency) {
@@ -50,7 +68,7 @@ func (r *run) execute(ctx context.Context) {
 			}
 		})
 	}
-	for _, i := range r.todo {
+	for _, i := range todo {
 		if r.halted(ctx) {
 			break
 		}
@@ -109,15 +127,20 @@ func (r *run) finished(i int, a nhi.Action, already bool) {
 	}
 }
 
-// flushLocked stores the finished actions; r.mu is held.
+// flushLocked stores the finished actions; r.mu is held. When the store fails, the run
+// stops (its results could not be kept) and the results stay queued for another try.
 func (r *run) flushLocked() {
 	if len(r.dirty) == 0 {
 		return
 	}
-	err := r.x.Store.UpdateActions(context.Background(), r.plan.ID, r.dirty)
-	if err != nil && r.flushErr == nil {
+	if err := r.x.Store.UpdateActions(context.Background(), r.plan.ID, r.dirty); err != nil {
 		r.flushErr = err
+		if r.stopped == "" {
+			r.stopped = "saving action results failed: " + nhi.ErrorMessage(err)
+		}
+		return
 	}
+	r.flushErr = nil
 	r.dirty = r.dirty[:0]
 }
 
@@ -143,6 +166,10 @@ func (r *run) finish(ctx context.Context) (Report, error) {
 		rep.Contained = r.last.Sub(from)
 	}
 	state := finalState(r.plan.Actions)
+	if flushErr != nil {
+		rep.Plan = r.plan
+		return rep, fmt.Errorf("apply: the results of some actions could not be saved; the plan stays running (nhi apply --execute --resume runs them again; the audit trail has what was done): %w", flushErr)
+	}
 	_, auditErr := r.audit(ctx, nhi.AuditPlanFinished, nhi.Action{}, map[string]any{"state": state,
 		"done": rep.Done, "failed": rep.Failed, "skipped": rep.Skipped, "pending": rep.Pending,
 		"stopped": rep.Stopped, "contained_seconds": rep.Contained.Seconds()})
@@ -152,7 +179,7 @@ func (r *run) finish(ctx context.Context) (Report, error) {
 		p.Actions = r.plan.Actions
 		rep.Plan = p
 	}
-	for _, e := range []error{flushErr, auditErr, err} {
+	for _, e := range []error{auditErr, err} {
 		if e != nil {
 			return rep, fmt.Errorf("apply: recording the run: %w", e)
 		}

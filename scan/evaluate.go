@@ -25,6 +25,9 @@ type Evaluation struct {
 	// PolicyErrors counts evaluations of a policy on an identity that failed (the cost
 	// limit, a missing value); the other policies still ran.
 	PolicyErrors int
+	// Accepted counts proposals dropped because a person suppressed a finding of the
+	// same OWASP item on the identity or its app.
+	Accepted int
 }
 
 // Evaluate scores every present identity and app of one tenant with engine, records the

@@ -31,12 +31,18 @@ type policyPass struct {
 
 // run walks the identities again (re-scoring one costs microseconds; keeping every
 // identity's findings from the first pass would cost memory in proportion to the
-// inventory), evaluates the policies and stores the plans. Suppressed findings are left
-// out of the policies' input: a risk someone accepted does not drive a change.
+// inventory), evaluates the policies and stores the plans. A risk someone accepted does
+// not drive a change: suppressed findings are left out of the policies' input, and a
+// policy proposes nothing for an identity whose (or whose app's) suppressed findings
+// share an OWASP item with the policy.
 func (pp *policyPass) run(ctx context.Context, ev *Evaluation, p nhi.Platform, tenant string) error {
-	suppressed, err := pp.suppressed(ctx, p, tenant)
+	suppressed, accepted, err := pp.suppressed(ctx, p, tenant)
 	if err != nil {
 		return err
+	}
+	policyOWASP := map[string][]string{}
+	for _, pol := range pp.set.Policies() {
+		policyOWASP[pol.Name] = pol.OWASP
 	}
 	var proposals []policy.Proposal
 	in := risk.IdentityInput{Now: pp.now}
@@ -53,7 +59,13 @@ func (pp *policyPass) run(ctx context.Context, ev *Evaluation, p nhi.Platform, t
 		if err != nil {
 			ev.PolicyErrors += max(1, len(policy.Failures(err)))
 		}
-		proposals = append(proposals, props...)
+		for _, pr := range props {
+			if acceptedRisk(accepted, policyOWASP[pr.Policy], id.ID, nhi.AppKey(p, tenant, id.AppID)) {
+				ev.Accepted++
+				continue
+			}
+			proposals = append(proposals, pr)
+		}
 		return nil
 	})
 	if err != nil {
@@ -79,18 +91,43 @@ func (pp *policyPass) input(id nhi.Identity, owner *nhi.Person, app *nhi.App, fs
 	return in
 }
 
-// suppressed returns the IDs of the tenant's suppressed findings.
-func (pp *policyPass) suppressed(ctx context.Context, p nhi.Platform, tenant string) (map[string]bool, error) {
-	out := map[string]bool{}
+// suppressed returns the IDs of the tenant's suppressed findings, and for each subject
+// (identity ID or app key) the OWASP items of its suppressed findings: the risks a person
+// accepted for it.
+func (pp *policyPass) suppressed(ctx context.Context, p nhi.Platform, tenant string) (map[string]bool, map[string]map[string]bool, error) {
+	ids, accepted := map[string]bool{}, map[string]map[string]bool{}
 	f := store.FindingFilter{Platform: p, Tenant: tenant, Status: nhi.FindingSuppressed}
 	_, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Finding], error) {
 		f.Limit, f.After = lim, after
 		return pp.db.ListFindings(ctx, f)
-	}, func(fd nhi.Finding) error { out[fd.ID] = true; return nil })
+	}, func(fd nhi.Finding) error {
+		ids[fd.ID] = true
+		if accepted[fd.SubjectID] == nil {
+			accepted[fd.SubjectID] = map[string]bool{}
+		}
+		for _, o := range fd.OWASP {
+			accepted[fd.SubjectID][o] = true
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("evaluate policies: suppressed findings: %w", err)
+		return nil, nil, fmt.Errorf("evaluate policies: suppressed findings: %w", err)
 	}
-	return out, nil
+	return ids, accepted, nil
+}
+
+// acceptedRisk reports whether a person accepted, by suppressing a finding of the
+// identity or of its app, a risk of an OWASP item the policy addresses: the policy then
+// proposes nothing for that identity.
+func acceptedRisk(accepted map[string]map[string]bool, owasp []string, subjects ...string) bool {
+	for _, s := range subjects {
+		for _, o := range owasp {
+			if accepted[s][o] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // unsuppressed drops the suppressed findings from fs.

@@ -177,3 +177,40 @@ func TestEnforceModeSupersedesItsDryRunPlan(t *testing.T) {
 		}
 	}
 }
+
+func TestSuppressedRiskStopsThePolicyForThatIdentity(t *testing.T) {
+	t.Parallel()
+	db, rescan := policyTenant(t)
+	ctx := context.Background()
+	rescan(compilePolicies(t))
+	off := plansOf(t, db, "nhi1.offboarded_owner_grant", nhi.PlanProposed)
+	if len(off) != 1 {
+		t.Fatalf("offboarding plans = %d", len(off))
+	}
+	full, err := db.Plan(ctx, off[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := full.Actions[0].IdentityID
+	page, err := db.ListFindings(ctx, store.FindingFilter{SubjectID: accepted, Signal: "owner.suspended"})
+	if err != nil || len(page.Items) != 1 {
+		t.Fatalf("owner.suspended finding of %s: %v %v", accepted, page.Items, err)
+	}
+	if _, err := db.SuppressFinding(ctx, page.Items[0].ID, nhi.Suppression{Reason: "break-glass account", Author: "dana", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.TransitionPlan(ctx, store.Transition{PlanID: off[0].ID, From: []nhi.PlanState{nhi.PlanProposed}, To: nhi.PlanRejected, By: "dana"}); err != nil {
+		t.Fatal(err)
+	}
+	rescan(compilePolicies(t))
+	again := plansOf(t, db, "nhi1.offboarded_owner_grant", nhi.PlanProposed)
+	if len(again) != 1 || again[0].Blast.Actions != off[0].Blast.Actions-1 {
+		t.Fatalf("new offboarding plan = %+v, want the %d actions but the accepted one", again, off[0].Blast.Actions-1)
+	}
+	plan, _ := db.Plan(ctx, again[0].ID)
+	for _, a := range plan.Actions {
+		if a.IdentityID == accepted {
+			t.Errorf("the policy proposed %s again although its NHI1 risk was accepted", accepted)
+		}
+	}
+}

@@ -12,13 +12,14 @@ import (
 )
 
 type applyFlags struct {
-	execute, force bool
-	by             string
+	execute, force, resume bool
+	by                     string
 }
 
 func (f *applyFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.execute, "execute", false, "change the tenants (without it, nothing changes: a dry run)")
-	cmd.Flags().BoolVar(&f.force, "force", false, fmt.Sprintf("run more than %d actions at once, or resume a run that was interrupted", remediate.DefaultMaxActions))
+	cmd.Flags().BoolVar(&f.force, "force", false, fmt.Sprintf("run more than %d actions at once", remediate.DefaultMaxActions))
+	cmd.Flags().BoolVar(&f.resume, "resume", false, "take over a plan left running by a run that was interrupted (only when no other nhi process runs it)")
 	cmd.Flags().StringVar(&f.by, "by", defaultActor(), "who acts (recorded in the audit trail)")
 }
 
@@ -40,7 +41,7 @@ func (a *app) applyCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			x, err := a.executor(ctx, db, f.by, true)
+			x, err := a.executor(ctx, db, f.by, f.execute)
 			if err != nil {
 				return err
 			}
@@ -53,7 +54,7 @@ func (a *app) applyCmd() *cobra.Command {
 
 // apply runs or previews a stored plan and reports what happened.
 func (a *app) apply(ctx context.Context, x *remediate.Executor, planID string, f applyFlags) error {
-	rep, err := x.Apply(ctx, planID, remediate.ApplyOptions{Execute: f.execute, Force: f.force})
+	rep, err := x.Apply(ctx, planID, remediate.ApplyOptions{Execute: f.execute, Force: f.force, Resume: f.resume})
 	if err != nil {
 		return err
 	}
@@ -101,7 +102,7 @@ func writeReport(w io.Writer, rep remediate.Report) error {
 	if rep.Stopped != "" {
 		fmt.Fprintf(w, "The run stopped early: %s.\n", rep.Stopped)
 	}
-	if rep.Failed > 0 || rep.Pending > 0 {
+	if p.State != nhi.PlanDone {
 		var bad []nhi.Action
 		for _, act := range p.Actions {
 			if act.State == nhi.ActionFailed || act.State == nhi.ActionSkipped {
@@ -112,7 +113,7 @@ func writeReport(w io.Writer, rep remediate.Report) error {
 		if err := writeActions(w, p.ID, bad, 20); err != nil {
 			return err
 		}
-		return &exitStatus{code: exitPartial, msg: fmt.Sprintf("plan %s did not finish; fix the cause and run nhi apply %s --execute again", p.ID, p.ID)}
+		return &exitStatus{code: exitPartial, msg: fmt.Sprintf("plan %s is %s: not every action was done; fix the cause and run nhi apply %s --execute again (skipped actions never run)", p.ID, p.State, p.ID)}
 	}
 	return nil
 }
@@ -133,7 +134,7 @@ func (a *app) revokeCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			x, err := a.executor(ctx, db, f.by, true)
+			x, err := a.executor(ctx, db, f.by, f.execute)
 			if err != nil {
 				return err
 			}
@@ -195,7 +196,7 @@ func (a *app) contain(ctx context.Context, t remediate.ContainTarget, approve bo
 		return err
 	}
 	defer db.Close()
-	x, err := a.executor(ctx, db, f.by, true)
+	x, err := a.executor(ctx, db, f.by, f.execute)
 	if err != nil {
 		return err
 	}

@@ -18,9 +18,9 @@ import (
 	"github.com/nhiscope/nhi/notify"
 )
 
-// scannedTenant serves a simulated tenant, scans it and returns the simulator, the
+// scanTenant serves a simulated tenant, scans it and returns the simulator, the
 // configuration and the app most people hold.
-func scannedTenant(t *testing.T) (sim interface {
+func scanTenant(t *testing.T) (sim interface {
 	Holders(string) []string
 }, cfg string, app nhi.App) {
 	t.Helper()
@@ -37,7 +37,7 @@ func scannedTenant(t *testing.T) (sim interface {
 
 func TestContainApproveApplyAndVerifyTheAuditTrail(t *testing.T) {
 	t.Parallel()
-	sim, cfg, app := scannedTenant(t)
+	sim, cfg, app := scanTenant(t)
 	code, out, errOut := runCLI(t, "contain", "--app", app.ExternalID, "--config", cfg, "--by", "alice")
 	if code != exitOK || !strings.Contains(out, "not yet (nhi plan approve") {
 		t.Fatalf("contain: exit %d\n%s\n%s", code, out, errOut)
@@ -90,7 +90,7 @@ func TestContainApproveApplyAndVerifyTheAuditTrail(t *testing.T) {
 
 func TestRevokeIsADryRunUnlessExecuted(t *testing.T) {
 	t.Parallel()
-	sim, cfg, app := scannedTenant(t)
+	sim, cfg, app := scanTenant(t)
 	ids := listJSON[nhi.Identity](t, "inventory", "list", "--config", cfg, "--app", app.ExternalID)
 	target := ids[0]
 	code, out, _ := runCLI(t, "revoke", target.ID, "--config", cfg)

@@ -210,11 +210,11 @@ func (a *app) plansSummary(ctx context.Context, db store.Store) (string, error) 
 		return "", err
 	}
 	w := a.stdout
-	fmt.Fprintln(w, "\nRemediation plans proposed by the built-in policies (dry run: nothing was changed):")
+	fmt.Fprintln(w, "\nRemediation plans, newest first (a scan only proposes: nothing was changed):")
 	t := newIndentedTable(w)
-	t.row("PLAN", "MODE", "ACTIONS", "POLICY")
+	t.row("PLAN", "STATE", "MODE", "ACTIONS", "REASON")
 	for _, p := range page.Items {
-		t.row(p.ID, string(p.Mode), fmt.Sprint(p.Blast.Actions), p.Reason.Policy)
+		t.row(p.ID, string(p.State), string(p.Mode), fmt.Sprint(p.Blast.Actions), reasonText(nhi.Reason{Kind: p.Reason.Kind, Policy: p.Reason.Policy, Person: p.Reason.Person}))
 	}
 	return page.Items[0].ID, t.flush()
 }

@@ -186,6 +186,10 @@ func (c *Connector) target(a nhi.Action) (target, error) {
 // with tokens.get, Concurrency users at a time, and deleted where present; grants given
 // meanwhile are caught too. Requests are paced and retried as a scan's are.
 func (c *Connector) Remediate(ctx context.Context, a nhi.Action) (connector.Outcome, error) {
+	if c.key.ClientID == "" {
+		return connector.Outcome{}, nhi.Errorf(nhi.CodeInvalid,
+			"googleworkspace: the service account key has no client_id, so nhi cannot tell its own client apart; it changes nothing")
+	}
 	t, dir, err := c.prepare(ctx, a)
 	if err != nil {
 		return connector.Outcome{}, err
