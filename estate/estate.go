@@ -55,6 +55,8 @@ type Estate struct {
 	// EmailOrder lists the indexes of People in ascending order of Email: PersonByEmail
 	// searches it, and a simulator can page users in email order with it.
 	EmailOrder []int32
+	// Microsoft is the company's Microsoft Entra tenant.
+	Microsoft *Microsoft
 }
 
 // Person is an employee, current or former.
