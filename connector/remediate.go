@@ -40,6 +40,9 @@ type Outcome struct {
 	// Changed counts the grants, credentials or identities removed or changed (an
 	// app-wide revocation touches many).
 	Changed int
+	// Touched lists the platform IDs of what an app-wide action changed (the users whose
+	// grants it deleted), for the audit trail; empty for single-target actions.
+	Touched []string
 }
 
 // Verification is what re-reading the platform after an action showed.

@@ -2,6 +2,8 @@ package remediate_test
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -97,10 +99,10 @@ func TestKillSwitchAgainstTheSimulator(t *testing.T) {
 	w := newTenantWorld(t, 300)
 	app := w.topApp(t)
 	// A grant given after the scan: only the app-wide sweep can find it.
-	late := w.est.People[len(w.est.People)-1].Email
+	late, lateID := "", ""
 	for _, p := range w.est.People {
 		if p.Status == estate.Active && !w.sim.HasGrant(p.Email, app.ExternalID) {
-			late = p.Email
+			late, lateID = p.Email, p.GoogleID
 			break
 		}
 	}
@@ -125,11 +127,21 @@ func TestKillSwitchAgainstTheSimulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	var prev nhi.AuditEntry
+	sweptLate := false
 	for _, e := range entries {
 		if err := nhi.CheckLink(prev, e); err != nil {
 			t.Fatal(err)
 		}
 		prev = e
+		var d struct {
+			Touched []string `json:"touched"`
+		}
+		if e.Kind == nhi.AuditActionFinished && json.Unmarshal(e.Detail, &d) == nil {
+			sweptLate = sweptLate || slices.Contains(d.Touched, lateID)
+		}
+	}
+	if !sweptLate {
+		t.Errorf("no audit entry names user %s, whose grant only the sweep found and deleted", lateID)
 	}
 	before := len(w.sim.Requests())
 	again, err := w.x.Apply(context.Background(), rep.Plan.ID, remediate.ApplyOptions{Execute: true, Force: true})

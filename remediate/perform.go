@@ -45,6 +45,9 @@ func (r *run) perform(ctx context.Context, a nhi.Action) (nhi.Action, bool) {
 	a.FinishedAt = r.x.now()
 	a.Call = out.Call
 	result := map[string]any{"call": out.Call, "already_done": out.AlreadyDone, "changed": out.Changed}
+	if len(out.Touched) > 0 {
+		result["touched"] = out.Touched
+	}
 	if err != nil {
 		a.State, a.Error = nhi.ActionFailed, nhi.ErrorMessage(err)
 		if errors.Is(err, errNotVerified) {

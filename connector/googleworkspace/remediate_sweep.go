@@ -3,6 +3,7 @@ package googleworkspace
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -29,6 +30,8 @@ type sweep struct {
 	mu       sync.Mutex
 	failures int
 	first    error
+	// changed lists the users whose grant was deleted, for the audit trail.
+	changed []string
 }
 
 // run lists the users and reads (and, when revoking, deletes) each one's grant to the
@@ -68,6 +71,9 @@ func (sw *sweep) user(ctx context.Context, userID string) error {
 			var gone bool
 			if gone, err = deleteGrant(ctx, sw.dir, t); err == nil && !gone {
 				sw.revoked.Add(1)
+				sw.mu.Lock()
+				sw.changed = append(sw.changed, userID)
+				sw.mu.Unlock()
 			}
 		}
 	}
@@ -117,7 +123,11 @@ func (sw *sweep) err() error {
 func (c *Connector) revokeApp(ctx context.Context, dir *admin.Service, client string) (connector.Outcome, error) {
 	sw := &sweep{c: c, dir: dir, client: client, revoke: true}
 	err := sw.run(ctx)
-	out := connector.Outcome{Call: callUsers + "; " + callGet + "; " + callDelete, Changed: int(sw.revoked.Load())}
+	sw.mu.Lock()
+	touched := slices.Clone(sw.changed)
+	sw.mu.Unlock()
+	slices.Sort(touched)
+	out := connector.Outcome{Call: callUsers + "; " + callGet + "; " + callDelete, Changed: int(sw.revoked.Load()), Touched: touched}
 	if err == nil {
 		err = sw.err()
 	}
