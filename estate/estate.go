@@ -86,6 +86,9 @@ type Vendor struct {
 	Category string
 	// GoogleClientID is the OAuth client ID of the product's Google app.
 	GoogleClientID string
+	// MicrosoftAppID is the application ID of the product's multi-tenant Microsoft Entra
+	// app; empty for a product the estate does not consent to through Microsoft.
+	MicrosoftAppID string
 	// Scopes are the Google OAuth scopes the app asks for.
 	Scopes []string
 	// ClientType is the Reports API client_type ("WEB", "NATIVE_DESKTOP", ...).

@@ -28,6 +28,7 @@ const (
 	streamCompany = iota + 1
 	streamPeople
 	streamGrants
+	streamMicrosoft
 )
 
 // Generate builds the estate the options describe. The same options always give the
@@ -47,6 +48,7 @@ func Generate(o Options) (*Estate, error) {
 	e.EmailOrder = emailOrder(e.People)
 	e.Grants, e.Revoked = genGrants(newRand(o.Seed, streamGrants), o.Now, e.People, e.Vendors)
 	e.Labels = computeLabels(o.Now, e.People, e.Vendors, e.Grants)
+	e.Microsoft = genMicrosoft(newRand(o.Seed, streamMicrosoft), o, e.People, e.Vendors, e.Grants)
 	return e, nil
 }
 

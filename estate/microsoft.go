@@ -21,13 +21,19 @@ type Microsoft struct {
 	ServicePrincipals []MSServicePrincipal
 	// Applications are the company's own app registrations.
 	Applications []MSApplication
-	// Grants are delegated permission grants (oauth2PermissionGrants).
+	// Grants are delegated permission grants (oauth2PermissionGrants), in order of
+	// (Principal, Client, Resource): the AllPrincipals ones first.
 	Grants []MSGrant
 	// Assignments are application permissions granted to service principals
-	// (appRoleAssignments).
+	// (appRoleAssignments), in order of Principal.
 	Assignments []MSAssignment
-	// Audits are directory audit events of the last 30 days about apps and consents.
+	// Audits are directory audit events of the last 30 days about apps and consents,
+	// oldest first.
 	Audits []MSAudit
+	// Labels are the risks seeded in the tenant (platform LabelPlatformEntra), the ground
+	// truth the Entra connector's findings are measured against. They are kept apart
+	// from Estate.Labels, which are Google's.
+	Labels []Label
 }
 
 // MSUser is the Entra account of one person.

@@ -22,6 +22,7 @@ func catalogue() []Vendor {
 	for i, s := range specs {
 		vendors[i] = s.vendor(intern)
 	}
+	setMicrosoftAppIDs(vendors)
 	return vendors
 }
 
