@@ -57,7 +57,8 @@ func ownerSignals() []Signal {
 			Title: "No known owner",
 			Rationale: "Nobody is on record as the identity's owner, or the owner on record is not " +
 				"in the directory: there is no one to ask whether it is still needed, and no one to " +
-				"alert when it misbehaves. Assign an owner.",
+				"alert when it misbehaves. Assign an owner. Tenant-wide consents (grant.tenant_wide) " +
+				"and vendors' apps, which their publisher owns, are left to other signals.",
 			OWASP: []string{nhi1}, Subject: nhi.SubjectIdentity, Severity: nhi.SeverityMedium, Weight: 20,
 			Match: matchNoOwner,
 			Hits: []Example{
@@ -66,7 +67,11 @@ func ownerSignals() []Signal {
 				{Name: "owner without a directory record", Identity: exGrant(owner(nhi.PersonUnknown, false))},
 			},
 			Misses: []Example{{Name: "owner active", Identity: exGrant()},
-				{Name: "owner departed is owner.departed's", Identity: exGrant(owner(nhi.PersonDeparted, false))}},
+				{Name: "owner departed is owner.departed's", Identity: exGrant(owner(nhi.PersonDeparted, false))},
+				{Name: "tenant-wide consent is grant.tenant_wide's", Identity: exGrant(attr("consent_type", "AllPrincipals"),
+					func(in *IdentityInput) { in.Owner, in.Identity.OwnerID = nil, "" })},
+				{Name: "a vendor's app, owned by its publisher", Identity: exGrant(attr("own_app", "false"),
+					func(in *IdentityInput) { in.Owner, in.Identity.OwnerID = nil, "" })}},
 		},
 	}
 }
@@ -101,7 +106,12 @@ func matchOwnerDormant(x *Eval) ([]string, bool) {
 
 func matchNoOwner(x *Eval) ([]string, bool) {
 	in := x.Identity
+	attrs := in.Identity.Attributes
 	switch {
+	case attrs["consent_type"] == "AllPrincipals" || attrs["own_app"] == "false":
+		// A tenant-wide consent has no single owner by design (grant.tenant_wide says
+		// so), and a vendor's app is owned by its publisher, not by anyone here.
+		return nil, false
 	case in.Owner != nil && in.Owner.Status != nhi.PersonUnknown:
 		return nil, false
 	case in.Owner != nil:
