@@ -3,10 +3,10 @@ package remediate_test
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 

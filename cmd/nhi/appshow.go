@@ -23,7 +23,7 @@ func (a *app) appsShowCmd() *cobra.Command {
 			return a.showApp(cmd.Context(), nhi.Platform(platform), tenant, args[0])
 		},
 	}
-	cmd.Flags().StringVar(&platform, "platform", string(nhi.PlatformGoogleWorkspace), "the app's platform")
+	cmd.Flags().StringVar(&platform, "platform", "", "the app's platform (needed only when several platforms have the ID)")
 	cmd.Flags().StringVar(&tenant, "tenant", "", "the app's tenant (needed only when several tenants have the app)")
 	return cmd
 }
@@ -38,8 +38,8 @@ func (a *app) showApp(ctx context.Context, p nhi.Platform, tenant, id string) er
 		return err
 	}
 	defer db.Close()
-	if tenant == "" {
-		if tenant, err = appTenant(ctx, db, p, id); err != nil {
+	if tenant == "" || p == "" {
+		if p, tenant, err = appTenant(ctx, db, p, tenant, id); err != nil {
 			return err
 		}
 	}
@@ -90,16 +90,17 @@ func (a *app) showApp(ctx context.Context, p nhi.Platform, tenant, id string) er
 	return writeScore(a.stdout, engine.ScoreApp(in))
 }
 
-// appTenant finds the one tenant of platform p that has the app.
-func appTenant(ctx context.Context, db store.Store, p nhi.Platform, id string) (string, error) {
-	page, err := db.ListIdentities(ctx, store.IdentityFilter{Platform: p, AppID: id, Limit: 1})
+// appTenant finds the platform and tenant of an app by its ID: the first that has an
+// identity of it (p and tenant narrow the search when set).
+func appTenant(ctx context.Context, db store.Store, p nhi.Platform, tenant, id string) (nhi.Platform, string, error) {
+	page, err := db.ListIdentities(ctx, store.IdentityFilter{Platform: p, Tenant: tenant, AppID: id, Limit: 1})
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if len(page.Items) == 0 {
-		return "", nhi.Errorf(nhi.CodeNotFound, "no app %q on %s holds any identity (list them with: nhi apps list)", nhi.CleanText(id), p)
+		return "", "", nhi.Errorf(nhi.CodeNotFound, "no app %q holds any identity (list them with: nhi apps list)", nhi.CleanText(id))
 	}
-	return page.Items[0].Tenant, nil
+	return page.Items[0].Platform, page.Items[0].Tenant, nil
 }
 
 // appInput tallies what the app signals need from the app's identities and their owners.

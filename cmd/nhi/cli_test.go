@@ -322,8 +322,10 @@ func TestPlatformsAreWired(t *testing.T) {
 			t.Errorf("platformByName(%s) fails", p.name)
 		}
 	}
-	if !seen[nhi.PlatformGoogleWorkspace] {
-		t.Error("google_workspace is not wired")
+	for _, want := range []nhi.Platform{nhi.PlatformGoogleWorkspace, nhi.PlatformEntra} {
+		if !seen[want] {
+			t.Errorf("%s is not wired", want)
+		}
 	}
 	if _, ok := platformByName("myspace"); ok {
 		t.Error("an unknown platform was found")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
+	"github.com/nhiscope/nhi/connector/entra/entrasim"
 	"github.com/nhiscope/nhi/connector/googleworkspace/googleworkspacesim"
 	"github.com/nhiscope/nhi/estate"
 )
@@ -32,11 +33,12 @@ func (a *app) demoCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Scan a simulated company on loopback and show what nhi finds",
-		Long: "demo generates a synthetic company, serves its Google Workspace admin API from a\n" +
-			"simulator on loopback, scans it with the real connector into a SQLite database and\n" +
-			"prints what a security engineer looks at first. No credentials, no internet.\n\n" +
+		Long: "demo generates a synthetic company, serves its Google Workspace admin API and its\n" +
+			"Microsoft Graph from simulators on loopback, scans them with the real connectors into a\n" +
+			"SQLite database and prints what a security engineer looks at first. No credentials,\n" +
+			"no internet.\n\n" +
 			"--db PATH keeps the database (otherwise it is deleted at exit);\n" +
-			"--serve keeps the simulator running so you can scan it again with nhi scan.",
+			"--serve keeps the simulators running so you can scan them again with nhi scan.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runDemo(cmd.Context(), f)
@@ -51,13 +53,15 @@ func (a *app) demoCmd() *cobra.Command {
 	return cmd
 }
 
-// demoEnv is a running simulated estate: the simulator's server and a configuration that
-// points the real connector at it.
+// demoEnv is a running simulated estate: one simulator per platform, each on its own
+// loopback port, and a configuration that points the real connectors at them.
 type demoEnv struct {
 	est     *estate.Estate
 	sim     *googleworkspacesim.Server
-	srv     *http.Server
+	msSim   *entrasim.Server
+	srvs    []*http.Server
 	url     string
+	msURL   string
 	dir     string
 	cfgPath string
 	cfg     *fileConfig
@@ -76,8 +80,8 @@ func (a *app) runDemo(ctx context.Context, f demoFlags) error {
 	if !keep {
 		dbPath = filepath.Join(env.dir, "nhi-demo.db")
 	}
-	fmt.Fprintf(a.stdout, "Simulated company %s: %s people, Google Workspace admin API at %s\n\n",
-		env.est.Options.Domain, count(int64(len(env.est.People))), env.url)
+	fmt.Fprintf(a.stdout, "Simulated company %s: %s people, Google Workspace admin API at %s, Microsoft Graph at %s\n\n",
+		env.est.Options.Domain, count(int64(len(env.est.People))), env.url, env.msURL)
 	db, err := a.openStore(ctx, dbPath, false)
 	if err != nil {
 		return err
@@ -123,8 +127,8 @@ func checkLoopback(addr string) error {
 	return nil
 }
 
-// startDemo generates the estate, starts the simulator and writes the service-account key
-// and a configuration file into a private temporary directory.
+// startDemo generates the estate, starts the simulators and writes their credentials and
+// a configuration file into a private temporary directory.
 func startDemo(f demoFlags) (*demoEnv, error) {
 	est, err := estate.Generate(estate.Options{Seed: f.seed, People: f.people,
 		Now: time.Now().UTC().Truncate(24 * time.Hour)})
@@ -135,21 +139,41 @@ func startDemo(f demoFlags) (*demoEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: simulator: %w", err)
 	}
-	ln, err := net.Listen("tcp", f.addr)
+	// The demo's Entra client may also remediate, so that plans can run against it.
+	msSim, err := entrasim.New(est, entrasim.Options{Now: time.Now,
+		Roles: append(entrasim.ReadRoles(), entrasim.RemediationRoles()...)})
 	if err != nil {
-		return nil, nhi.WrapError(nhi.CodeUnavailable, err, "cannot listen on "+f.addr)
+		return nil, fmt.Errorf("demo: Entra simulator: %w", err)
 	}
-	env := &demoEnv{est: est, sim: sim, url: "http://" + ln.Addr().String()}
-	env.srv = &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
-	go env.srv.Serve(ln)
-	if err := env.writeConfig(); err != nil {
+	env := &demoEnv{est: est, sim: sim, msSim: msSim}
+	if env.url, err = env.serve(f.addr, sim); err == nil {
+		host, _, _ := net.SplitHostPort(f.addr)
+		env.msURL, err = env.serve(net.JoinHostPort(host, "0"), msSim)
+	}
+	if err == nil {
+		err = env.writeConfig()
+	}
+	if err != nil {
 		env.close()
 		return nil, err
 	}
 	return env, nil
 }
 
-// writeConfig writes the simulator's key (mode 0600) and an nhi.yaml that references it.
+// serve starts h on addr and returns its base URL.
+func (e *demoEnv) serve(addr string, h http.Handler) (string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nhi.WrapError(nhi.CodeUnavailable, err, "cannot listen on "+addr)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	e.srvs = append(e.srvs, srv)
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), nil
+}
+
+// writeConfig writes the simulators' credentials (mode 0600) and an nhi.yaml that
+// references them.
 func (e *demoEnv) writeConfig() error {
 	dir, err := os.MkdirTemp("", "nhi-demo-")
 	if err != nil {
@@ -160,11 +184,16 @@ func (e *demoEnv) writeConfig() error {
 	if err := os.WriteFile(key, e.sim.ServiceAccountKey(e.url), 0o600); err != nil {
 		return fmt.Errorf("demo: write key: %w", err)
 	}
+	clientID, secret := e.msSim.ClientCredentials()
+	secretFile := filepath.Join(dir, "entra-client-secret")
+	if err := os.WriteFile(secretFile, []byte(secret), 0o600); err != nil {
+		return fmt.Errorf("demo: write secret: %w", err)
+	}
 	admin := e.est.FirstAdmin()
 	if admin == nil {
 		return errors.New("demo: the simulated company has no active admin")
 	}
-	text := fmt.Sprintf(`# nhi configuration for the demo's simulated tenant.
+	text := fmt.Sprintf(`# nhi configuration for the demo's simulated tenants.
 connectors:
   - name: google-demo
     platform: google_workspace
@@ -172,7 +201,14 @@ connectors:
     admin_email: %s
     credentials: file:%s
     base_url: %s/
-`, admin.Email, key, e.url)
+  - name: entra-demo
+    platform: microsoft_entra
+    tenant_id: %s
+    client_id: %s
+    client_secret: file:%s
+    graph_url: %s
+    token_url: %s
+`, admin.Email, key, e.url, e.msSim.TenantID(), clientID, secretFile, e.msSim.GraphURL(e.msURL), e.msSim.TokenURL(e.msURL))
 	e.cfgPath = filepath.Join(dir, "nhi.yaml")
 	if err := os.WriteFile(e.cfgPath, []byte(text), 0o600); err != nil {
 		return fmt.Errorf("demo: write config: %w", err)
@@ -182,9 +218,9 @@ connectors:
 }
 
 func (e *demoEnv) close() {
-	if e.srv != nil {
+	for _, srv := range e.srvs {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		e.srv.Shutdown(ctx)
+		srv.Shutdown(ctx)
 		cancel()
 	}
 	if e.dir != "" {
@@ -208,7 +244,7 @@ func buildAll(cfg *fileConfig, env connector.Env) ([]connector.Connector, error)
 
 // serveDemo keeps the simulator up until ctx ends, and says how to use it.
 func (a *app) serveDemo(ctx context.Context, env *demoEnv, dbPath string) error {
-	fmt.Fprintf(a.stdout, "\nThe simulator keeps running at %s until you press Ctrl-C.\n", env.url)
+	fmt.Fprintf(a.stdout, "\nThe simulators keep running at %s (Google Workspace) and %s (Microsoft Graph) until you press Ctrl-C.\n", env.url, env.msURL)
 	fmt.Fprintf(a.stdout, "Scan it again (incrementally) with:\n  %s scan --config %s --db %s\n", self(), env.cfgPath, shellQuote(dbPath))
 	<-ctx.Done()
 	fmt.Fprintln(a.stdout, "\nstopping the simulator")

@@ -22,6 +22,7 @@ type platform struct {
 func platforms() []platform {
 	return []platform{
 		{name: nhi.PlatformGoogleWorkspace, check: checkGoogle, build: buildGoogle},
+		{name: nhi.PlatformEntra, check: checkEntra, build: buildEntra},
 	}
 }
 
