@@ -83,10 +83,12 @@ func TestScanFailures(t *testing.T) {
 				if strings.Contains(err.Error(), fixSecret) {
 					t.Errorf("error reveals the secret: %v", err)
 				}
-				return
 			}
 			if tt.msg != "" && !slices.ContainsFunc(msgs, func(m string) bool { return strings.Contains(m, tt.msg) }) {
 				t.Errorf("no message mentions %q: %q", tt.msg, msgs)
+			}
+			if err != nil {
+				return
 			}
 			if diff := gocmp.Diff(tt.failed, slices.Compact(scopes)); diff != "" {
 				t.Errorf("scopes of the failures (-want +got):\n%s", diff)
