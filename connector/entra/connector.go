@@ -30,6 +30,8 @@ type Connector struct {
 	retry    retryPolicy
 	// sleep waits on the real clock; tests replace it.
 	sleep func(context.Context, time.Duration) error
+	// rem holds what remediation shares across calls (see remediate.go).
+	rem remediation
 }
 
 var _ connector.Connector = (*Connector)(nil)

@@ -15,7 +15,10 @@
 // for both), User.Read.All (users) and AuditLog.Read.All (the beta sign-in activity
 // reports, which also need an Entra ID P1 or P2 licence; without one the identities have
 // no last use). Directory.Read.All alone also covers the reads of Application.Read.All and
-// User.Read.All. Remediation, a later addition, will need write permissions of its own.
+// User.Read.All. Remediation (remediate.go) needs write permissions of its own,
+// RemediationPermissions: DelegatedPermissionGrant.ReadWrite.All to delete or narrow a
+// delegated grant and Application.ReadWrite.All to disable a service principal or remove a
+// client secret; give them to a separate app registration used only for enforcement.
 //
 // # What is reported
 //
