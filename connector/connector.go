@@ -67,6 +67,16 @@ type Reporter interface {
 	Progress(p Progress)
 }
 
+// EventSource is implemented by connectors that read their platform's audit log. Events
+// calls fn for each event that matters for non-human identities after since, oldest
+// first, and returns the cursor to resume from; with the zero cursor it starts at the
+// oldest event the platform keeps (or a connector-documented window). It returns an error
+// when fn does, or when the log cannot be read; the returned cursor then still marks the
+// last event fn accepted, so that nothing is delivered twice or lost.
+type EventSource interface {
+	Events(ctx context.Context, since nhi.Cursor, fn func(nhi.Event) error) (nhi.Cursor, error)
+}
+
 // Failure is a per-item failure during discovery.
 type Failure struct {
 	// Scope is the scope that could not be enumerated completely ("user:123"), if any.
