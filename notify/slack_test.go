@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,7 +18,9 @@ import (
 // newTestSlack returns a Slack notifier to url with the test clock and sleeps.
 func newTestSlack(t *testing.T, url string, sl *sleeps) *Slack {
 	t.Helper()
-	s, err := NewSlack(SlackConfig{URL: url, HTTP: HTTPOptions{Now: fixedNow, Sleep: sl.sleep}})
+	client := &http.Client{Transport: &http.Transport{}} // see newTestWebhook
+	t.Cleanup(client.CloseIdleConnections)
+	s, err := NewSlack(SlackConfig{URL: url, HTTP: HTTPOptions{Now: fixedNow, Sleep: sl.sleep, Client: client}})
 	if err != nil {
 		t.Fatalf("NewSlack: %v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -16,8 +17,12 @@ import (
 // newTestWebhook returns a webhook to url with the test secret, clock and sleeps.
 func newTestWebhook(t *testing.T, url string, sl *sleeps) *Webhook {
 	t.Helper()
+	// A transport of its own: parallel tests' servers come and go, and a shared pool could
+	// hand this test a kept-alive connection to a closed server that reused the port.
+	client := &http.Client{Transport: &http.Transport{}}
+	t.Cleanup(client.CloseIdleConnections)
 	w, err := NewWebhook(WebhookConfig{URL: url, Secret: []byte(testSecret),
-		HTTP: HTTPOptions{Now: fixedNow, Sleep: sl.sleep}})
+		HTTP: HTTPOptions{Now: fixedNow, Sleep: sl.sleep, Client: client}})
 	if err != nil {
 		t.Fatalf("NewWebhook: %v", err)
 	}
