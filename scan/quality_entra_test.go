@@ -2,11 +2,9 @@ package scan_test
 
 import (
 	"context"
-	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"sort"
 	"testing"
 	"time"
 
@@ -34,31 +32,7 @@ func entraLabelSignals() map[string][]string {
 // Google.
 func TestDetectionQualityEntra(t *testing.T) {
 	t.Parallel()
-	sizes := []int{500, 5000}
-	if testing.Short() || raceEnabled {
-		sizes = sizes[:1]
-	}
-	for _, people := range sizes {
-		t.Run(fmt.Sprint(people), func(t *testing.T) {
-			t.Parallel()
-			got := measureEntra(t, people)
-			names := make([]string, 0, len(got))
-			for k := range got {
-				names = append(names, k)
-			}
-			sort.Strings(names)
-			for _, name := range names {
-				q := got[name]
-				t.Logf("entra %-26s tp %6d fp %5d fn %5d precision %.3f recall %.3f", name, q.tp, q.fp, q.fn, q.precision(), q.recall())
-				if q.tp+q.fn == 0 {
-					continue
-				}
-				if q.precision() < 0.95 || q.recall() < 0.95 {
-					t.Errorf("entra %s: precision %.3f recall %.3f, want >= 0.95", name, q.precision(), q.recall())
-				}
-			}
-		})
-	}
+	runQuality(t, "entra", measureEntra, func(string) float64 { return 0.95 })
 }
 
 func measureEntra(t *testing.T, people int) map[string]quality {
@@ -112,16 +86,7 @@ func measureEntra(t *testing.T, people int) map[string]quality {
 		}
 	}
 	ownerRisk := map[string]bool{"identity.no_owner": true, "owner.suspended": true, "owner.departed": true}
-	truth := map[string]map[string]bool{}
-	for _, l := range est.Microsoft.Labels {
-		if !present[l.Subject] {
-			continue
-		}
-		if truth[l.Risk] == nil {
-			truth[l.Risk] = map[string]bool{}
-		}
-		truth[l.Risk][l.Subject] = true
-	}
+	truth := groundTruth(est.Microsoft.Labels, present)
 	out := map[string]quality{}
 	for risk, signals := range entraLabelSignals() {
 		detected := map[string]bool{}
@@ -137,22 +102,7 @@ func measureEntra(t *testing.T, people int) map[string]quality {
 				}
 			}
 		}
-		q := quality{}
-		for subj := range detected {
-			if truth[risk][subj] {
-				q.tp++
-			} else {
-				q.fp++
-				t.Logf("entra %s: false positive %s", risk, subj)
-			}
-		}
-		for subj := range truth[risk] {
-			if !detected[subj] {
-				q.fn++
-				t.Logf("entra %s: false negative %s", risk, subj)
-			}
-		}
-		out[risk] = q
+		out[risk] = confusion(t, risk, detected, truth[risk])
 	}
 	return out
 }

@@ -67,6 +67,12 @@ func ratio(a, b int) float64 {
 // deleted) are left out: no scanner can see them, and the platform revoked them.
 func TestDetectionQuality(t *testing.T) {
 	t.Parallel()
+	runQuality(t, "google", measure, floor)
+}
+
+// runQuality measures each estate size with measure and fails a label below its floor of
+// recall or below 0.95 precision. The race detector and -short keep to the small estate.
+func runQuality(t *testing.T, platform string, measure func(*testing.T, int) map[string]quality, floor func(string) float64) {
 	sizes := []int{500, 5000}
 	if testing.Short() || raceEnabled {
 		sizes = sizes[:1]
@@ -82,16 +88,53 @@ func TestDetectionQuality(t *testing.T) {
 			sort.Strings(names)
 			for _, name := range names {
 				q := got[name]
-				t.Logf("%-20s tp %6d fp %5d fn %5d precision %.3f recall %.3f", name, q.tp, q.fp, q.fn, q.precision(), q.recall())
+				t.Logf("%s %-26s tp %6d fp %5d fn %5d precision %.3f recall %.3f", platform, name, q.tp, q.fp, q.fn, q.precision(), q.recall())
 				if q.tp+q.fn == 0 {
 					continue // nothing of this risk is observable at this size
 				}
 				if q.precision() < 0.95 || q.recall() < floor(name) {
-					t.Errorf("%s: precision %.3f recall %.3f, want >= 0.95 and >= %.2f", name, q.precision(), q.recall(), floor(name))
+					t.Errorf("%s %s: precision %.3f recall %.3f, want >= 0.95 and >= %.2f", platform, name, q.precision(), q.recall(), floor(name))
 				}
 			}
 		})
 	}
+}
+
+// groundTruth returns, per risk, the subjects of the labels that are present.
+func groundTruth(labels []estate.Label, present map[string]bool) map[string]map[string]bool {
+	truth := map[string]map[string]bool{}
+	for _, l := range labels {
+		if !present[l.Subject] {
+			continue
+		}
+		if truth[l.Risk] == nil {
+			truth[l.Risk] = map[string]bool{}
+		}
+		truth[l.Risk][l.Subject] = true
+	}
+	return truth
+}
+
+// confusion counts one risk's detected subjects against its true ones, logging every
+// miss and false alarm.
+func confusion(t *testing.T, risk string, detected, truth map[string]bool) quality {
+	t.Helper()
+	q := quality{}
+	for subj := range detected {
+		if truth[subj] {
+			q.tp++
+		} else {
+			q.fp++
+			t.Logf("%s: false positive %s", risk, subj)
+		}
+	}
+	for subj := range truth {
+		if !detected[subj] {
+			q.fn++
+			t.Logf("%s: false negative %s", risk, subj)
+		}
+	}
+	return q
 }
 
 // measure runs one scan with the risk engine and compares findings with labels.
@@ -132,16 +175,7 @@ func measure(t *testing.T, people int) map[string]quality {
 	present := presentSubjects(ids)
 	found := findingSubjects(t, db, ids)
 	out := map[string]quality{}
-	truth := map[string]map[string]bool{}
-	for _, l := range est.Labels {
-		if !present[l.Subject] {
-			continue
-		}
-		if truth[l.Risk] == nil {
-			truth[l.Risk] = map[string]bool{}
-		}
-		truth[l.Risk][l.Subject] = true
-	}
+	truth := groundTruth(est.Labels, present)
 	for risk, signals := range labelSignals() {
 		detected := map[string]bool{}
 		for _, s := range signals {
@@ -149,20 +183,7 @@ func measure(t *testing.T, people int) map[string]quality {
 				detected[subj] = true
 			}
 		}
-		q := quality{}
-		for subj := range detected {
-			if truth[risk][subj] {
-				q.tp++
-			} else {
-				q.fp++
-			}
-		}
-		for subj := range truth[risk] {
-			if !detected[subj] {
-				q.fn++
-			}
-		}
-		out[risk] = q
+		out[risk] = confusion(t, risk, detected, truth[risk])
 	}
 	return out
 }
