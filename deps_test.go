@@ -56,7 +56,7 @@ func isStdlib(path string) bool {
 func isImplementation(r string) bool {
 	parts := strings.Split(r, "/")
 	switch {
-	case len(parts) >= 2 && parts[0] == "connector" && parts[1] != "connectortest":
+	case len(parts) >= 2 && parts[0] == "connector" && parts[1] != "connectortest" && parts[1] != "internal":
 		return true
 	case len(parts) >= 2 && parts[0] == "store" && parts[1] != "storetest":
 		return true
@@ -166,6 +166,7 @@ func TestDependencyRulesCatchViolations(t *testing.T) {
 		{module + "/connector/googleworkspace/googleworkspacesim", module + "/estate"},
 		{module + "/scan", module + "/store"},
 		{module + "/store/sqlite", "modernc.org/sqlite"},
+		{module + "/connector/entra", module + "/connector/internal/answers"},
 	}
 	if testViolation(module+"/connector/googleworkspace/googleworkspacesim", module+"/connector/googleworkspace") == "" {
 		t.Error("a simulator's test importing its connector passed the rules")

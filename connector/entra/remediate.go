@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/nhiscope/nhi/connector/internal/answers"
 	"io"
 	"net/http"
 	"net/url"
@@ -214,7 +215,7 @@ func (g *graph) send(ctx context.Context, method, rel string, body any) error {
 	if err := checkResponse(resp); err != nil {
 		return err
 	}
-	discard(resp)
+	answers.Discard(resp)
 	return nil
 }
 

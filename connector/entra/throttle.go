@@ -3,6 +3,7 @@ package entra
 import (
 	"context"
 	"errors"
+	"github.com/nhiscope/nhi/connector/internal/answers"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -23,20 +24,18 @@ const (
 // Limits of one answer.
 const (
 	// maxErrorBody is how much of an error answer is read.
-	maxErrorBody = 64 << 10
+	maxErrorBody = answers.MaxErrorBody
 	// maxBody is the largest answer accepted. Graph's largest pages (999 service
 	// principals with their app roles) are a few MiB; the cap bounds what a broken or
 	// hostile server can make a scan hold.
 	maxBody = 32 << 20
-	// maxRetryAfter bounds a server's Retry-After.
-	maxRetryAfter = 10 * time.Minute
 	// nearLimit is the x-ms-throttle-limit-percentage (share of the quota used) from which
 	// an answer slows the pace down before Graph starts refusing requests.
 	nearLimit = 1.0
 )
 
 // errTooLarge is the read error of an answer over maxBody.
-var errTooLarge = errors.New("answer over 32 MiB")
+var errTooLarge = answers.ErrTooLarge
 
 // retryPolicy says how often a request is retried and how long it waits in between.
 type retryPolicy struct {
@@ -121,7 +120,7 @@ func (t *transport) judge(resp *http.Response, resource string, lim *limiter, ep
 		n.throttled++
 		lim.throttled(t.now(), epoch)
 		t.progress(connector.Progress{Kind: connector.ProgressThrottled, Resource: resource})
-		if d := retryAfter(resp.Header, t.now()); d > 0 {
+		if d := answers.RetryAfter(resp.Header, t.now()); d > 0 {
 			lim.pause(t.now().Add(d))
 		}
 	case kind == answerFailed && n.failures < t.policy.failures:
@@ -133,7 +132,7 @@ func (t *transport) judge(resp *http.Response, resource string, lim *limiter, ep
 		t.judgeFinal(resp, lim, epoch)
 		return answerFinal
 	}
-	discard(resp)
+	answers.Discard(resp)
 	return kind
 }
 
@@ -174,7 +173,7 @@ func (t *transport) attempt(req *http.Request) (*http.Response, error) {
 	if limit <= 0 {
 		limit = maxBody
 	}
-	resp.Body = &cappedBody{r: resp.Body, left: limit, cancel: cancel}
+	resp.Body = answers.Cap(resp.Body, limit, cancel)
 	return resp, nil
 }
 

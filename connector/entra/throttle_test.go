@@ -170,28 +170,6 @@ func TestCappedBody(t *testing.T) {
 	}
 }
 
-// TestRetryAfter checks the waits Retry-After headers ask for.
-func TestRetryAfter(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	tests := map[string]time.Duration{
-		"":                              0,
-		"7":                             7 * time.Second,
-		"-3":                            0,
-		"999999":                        maxRetryAfter,
-		"Wed, 01 Jan 2025 00:00:30 GMT": 30 * time.Second,
-		"Tue, 31 Dec 2024 00:00:00 GMT": 0,
-		"soon":                          0,
-	}
-	for v, want := range tests {
-		h := http.Header{}
-		h.Set("Retry-After", v)
-		if got := retryAfter(h, now); got != want {
-			t.Errorf("Retry-After %q = %v, want %v", v, got, want)
-		}
-	}
-}
-
 // TestResourceOf checks the resource names of Graph paths.
 func TestResourceOf(t *testing.T) {
 	t.Parallel()

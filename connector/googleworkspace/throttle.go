@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/nhiscope/nhi/connector/internal/answers"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -23,18 +24,16 @@ const (
 
 // Limits of one answer.
 const (
-	// maxErrorBody is how much of an error answer is read to find its reason.
-	maxErrorBody = 64 << 10
+	// maxErrorBody is how much of an error answer is read.
+	maxErrorBody = answers.MaxErrorBody
 	// maxBody is the largest answer accepted; a larger one fails to decode. The largest
 	// pages Google sends (1000 audit activities, a user's tokens) are a few MiB; the cap
 	// bounds the memory a broken or hostile server can make a scan hold (per request).
 	maxBody = 32 << 20
-	// maxRetryAfter bounds a server's Retry-After.
-	maxRetryAfter = 10 * time.Minute
 )
 
 // errTooLarge is the read error of an answer over maxBody.
-var errTooLarge = errors.New("answer over 32 MiB")
+var errTooLarge = answers.ErrTooLarge
 
 // retryPolicy says how often a request is retried and how long it waits in between.
 type retryPolicy struct {
@@ -122,7 +121,7 @@ func (t *transport) judge(resp *http.Response, resource string, lim *limiter, ep
 			return answerFinal
 		}
 		n.throttled++
-		if d := retryAfter(resp.Header, t.now()); d > 0 {
+		if d := answers.RetryAfter(resp.Header, t.now()); d > 0 {
 			lim.pause(t.now().Add(d))
 		}
 	case kind == answerFailed && n.failures < t.policy.failures:
@@ -133,7 +132,7 @@ func (t *transport) judge(resp *http.Response, resource string, lim *limiter, ep
 		}
 		return answerFinal
 	}
-	discard(resp)
+	answers.Discard(resp)
 	return kind
 }
 
@@ -162,7 +161,7 @@ func (t *transport) attempt(req *http.Request) (*http.Response, error) {
 	if limit <= 0 {
 		limit = maxBody
 	}
-	resp.Body = &cappedBody{r: resp.Body, left: limit, cancel: cancel}
+	resp.Body = answers.Cap(resp.Body, limit, cancel)
 	return resp, nil
 }
 

@@ -3,6 +3,7 @@ package googleworkspace
 import (
 	"context"
 	"errors"
+	"github.com/nhiscope/nhi/connector/internal/answers"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -164,7 +165,7 @@ func TestFailedAnswersDoNotSpeedUp(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			discard(resp)
+			answers.Discard(resp)
 			if got := lim.currentRate() > 1000; got != tt.faster {
 				t.Errorf("rate %v after a %d answer; raised = %v, want %v", lim.currentRate(), tt.answer.status, got, tt.faster)
 			}
@@ -279,30 +280,6 @@ func TestTransportCapsEndlessBody(t *testing.T) {
 	resp.Body.Close()
 	if !errors.Is(err, errTooLarge) || n != maxBody {
 		t.Errorf("read %d bytes, error %v; want %d bytes and %v", n, err, maxBody, errTooLarge)
-	}
-}
-
-func TestRetryAfter(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2025, 8, 12, 10, 0, 0, 0, time.UTC)
-	tests := []struct {
-		value string
-		want  time.Duration
-	}{
-		{"", 0},
-		{"7", 7 * time.Second},
-		{"-3", 0},
-		{"999999999", maxRetryAfter},
-		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
-		{now.Add(-time.Minute).Format(http.TimeFormat), 0},
-		{"soon", 0},
-	}
-	for _, tt := range tests {
-		h := http.Header{}
-		h.Set("Retry-After", tt.value)
-		if got := retryAfter(h, now); got != tt.want {
-			t.Errorf("retryAfter(%q) = %v, want %v", tt.value, got, tt.want)
-		}
 	}
 }
 
