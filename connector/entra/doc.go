@@ -17,8 +17,9 @@
 // no last use). Directory.Read.All alone also covers the reads of Application.Read.All and
 // User.Read.All. Remediation (remediate.go) needs write permissions of its own,
 // RemediationPermissions: DelegatedPermissionGrant.ReadWrite.All to delete or narrow a
-// delegated grant and Application.ReadWrite.All to disable a service principal or remove a
-// client secret; give them to a separate app registration used only for enforcement.
+// delegated grant, AppRoleAssignment.ReadWrite.All to remove application permissions (app
+// role assignments) and Application.ReadWrite.All to disable a service principal or remove
+// a client secret; give them to a separate app registration used only for enforcement.
 //
 // # What is reported
 //

@@ -23,12 +23,14 @@ const (
 	PermissionGrantWrite = "DelegatedPermissionGrant.ReadWrite.All"
 	// PermissionApplicationWrite disables service principals and removes client secrets.
 	PermissionApplicationWrite = "Application.ReadWrite.All"
+	// PermissionAssignmentWrite removes application permissions (app role assignments).
+	PermissionAssignmentWrite = "AppRoleAssignment.ReadWrite.All"
 )
 
 // RemediationPermissions returns the Graph application permissions, with admin consent,
 // that remediation needs on top of Permissions.
 func RemediationPermissions() []string {
-	return []string{PermissionGrantWrite, PermissionApplicationWrite}
+	return []string{PermissionGrantWrite, PermissionAssignmentWrite, PermissionApplicationWrite}
 }
 
 var _ connector.Remediator = (*Connector)(nil)
@@ -54,14 +56,16 @@ func (c *Connector) remGraph(ctx context.Context) *graph {
 }
 
 // Supports reports whether the connector can carry out actions of type t on identities of
-// kind k: revoke_grant and reduce_scope on delegated permission grants, disable_identity
-// on service principals and remove_credential on client secrets (certificates are
-// refused by Remediate). Revoking every grant of an app and uninstalling apps are not
-// supported.
+// kind k: revoke_grant and reduce_scope on delegated permission grants, reduce_scope on
+// service principals (removing application permissions), disable_identity on service
+// principals and remove_credential on client secrets (certificates are refused by
+// Remediate). Revoking every grant of an app and uninstalling apps are not supported.
 func (c *Connector) Supports(t nhi.ActionType, k nhi.Kind) bool {
 	switch t {
-	case nhi.ActionRevokeGrant, nhi.ActionReduceScope:
+	case nhi.ActionRevokeGrant:
 		return k == nhi.KindOAuthGrant
+	case nhi.ActionReduceScope:
+		return k == nhi.KindOAuthGrant || k == nhi.KindServiceAccount
 	case nhi.ActionDisableIdentity:
 		return k == nhi.KindServiceAccount
 	case nhi.ActionRemoveCredential:
@@ -91,7 +95,11 @@ func (c *Connector) Remediate(ctx context.Context, a nhi.Action) (connector.Outc
 	case nhi.ActionRevokeGrant:
 		out, err = c.revokeGrant(ctx, g, t)
 	case nhi.ActionReduceScope:
-		out, err = c.reduceScope(ctx, g, t)
+		if a.Kind == nhi.KindServiceAccount {
+			out, err = c.removeRoles(ctx, g, t)
+		} else {
+			out, err = c.reduceScope(ctx, g, t)
+		}
 	case nhi.ActionDisableIdentity:
 		out, err = c.disableSP(ctx, g, t)
 	default:
@@ -107,7 +115,8 @@ func (c *Connector) Remediate(ctx context.Context, a nhi.Action) (connector.Outc
 
 // Verify re-reads the target of a with GET requests only and reports whether the access
 // it removed is gone: the grant or object answers Graph's 404, the service principal is
-// disabled, the secret's key ID is absent, or the scopes removed are absent.
+// disabled, the secret's key ID is absent, or the scopes or application permissions
+// removed are absent.
 func (c *Connector) Verify(ctx context.Context, a nhi.Action) (connector.Verification, error) {
 	t, err := c.remTarget(a)
 	if err != nil {
@@ -117,10 +126,12 @@ func (c *Connector) Verify(ctx context.Context, a nhi.Action) (connector.Verific
 		return connector.Verification{}, canceled(err)
 	}
 	g := c.remGraph(ctx)
-	switch a.Type {
-	case nhi.ActionRevokeGrant, nhi.ActionReduceScope:
+	switch {
+	case a.Type == nhi.ActionReduceScope && a.Kind == nhi.KindServiceAccount:
+		return c.verifyRoles(ctx, g, t)
+	case a.Type == nhi.ActionRevokeGrant || a.Type == nhi.ActionReduceScope:
 		return c.verifyGrant(ctx, g, t)
-	case nhi.ActionDisableIdentity:
+	case a.Type == nhi.ActionDisableIdentity:
 		return c.verifySP(ctx, g, t)
 	}
 	return c.verifySecret(ctx, g, t)
@@ -146,7 +157,7 @@ func (c *Connector) remTarget(a nhi.Action) (remTarget, error) {
 	}
 	if !c.Supports(a.Type, a.Kind) {
 		return bad("cannot carry out %s on %q identities: Microsoft Entra supports revoke_grant and reduce_scope on "+
-			"oauth_grant, disable_identity on service_account and remove_credential on app_credential",
+			"oauth_grant, reduce_scope and disable_identity on service_account and remove_credential on app_credential",
 			nhi.CleanText(string(a.Type)), nhi.CleanText(string(a.Kind)))
 	}
 	if a.Platform != nhi.PlatformEntra {
@@ -178,7 +189,7 @@ func (c *Connector) remTarget(a nhi.Action) (remTarget, error) {
 			t.scopes = append(t.scopes, strings.Fields(s)...)
 		}
 		if len(t.scopes) == 0 {
-			return bad("reduce_scope of grant %s names no scope to remove", t.object)
+			return bad("reduce_scope of %s names no scope or permission to remove", t.object)
 		}
 	}
 	return t, nil

@@ -2,6 +2,7 @@ package entra_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,7 +31,12 @@ func TestRemediateCalls(t *testing.T) {
 	t.Parallel()
 	e := generate(t, 7)
 	acts := remediationActions(e)
-	revoke, reduce, disable, secret := acts[0], acts[1], acts[2], acts[3]
+	revoke, reduce, disable, secret, roles := acts[0], acts[1], acts[2], acts[3], acts[4]
+	removed := roleAssignments(e, roles.ExternalID, roles.Scopes)
+	var roleDeletes []string
+	for _, id := range removed {
+		roleDeletes = append(roleDeletes, "DELETE /v1.0/servicePrincipals/"+roles.ExternalID+"/appRoleAssignments/"+id)
+	}
 	whole := reduce
 	g := grantOf(e, reduce.ExternalID)
 	whole.Scopes = g.Scopes
@@ -64,6 +70,12 @@ func TestRemediateCalls(t *testing.T) {
 		{"remove app secret", secret, []string{"POST /v1.0/applications/" + obj + "/removePassword"},
 			"GET /v1.0/applications/{id}; POST /v1.0/applications/{id}/removePassword",
 			func(sim *entrasim.Server) bool { return !sim.HasCredential(obj, key) }},
+		{"remove application permission", roles, roleDeletes,
+			"GET /v1.0/servicePrincipals/{id}; GET /v1.0/servicePrincipals/{id}/appRoleAssignments; " +
+				"GET /v1.0/servicePrincipals/{resourceId}; DELETE /v1.0/servicePrincipals/{id}/appRoleAssignments/{assignmentId}",
+			func(sim *entrasim.Server) bool {
+				return len(removed) > 0 && !slices.ContainsFunc(removed, sim.HasAssignment)
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,7 +85,7 @@ func TestRemediateCalls(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Remediate = %v", err)
 			}
-			if diff := gocmp.Diff(connector.Outcome{Call: tt.call, Changed: 1}, out); diff != "" {
+			if diff := gocmp.Diff(connector.Outcome{Call: tt.call, Changed: len(tt.changes)}, out); diff != "" {
 				t.Errorf("outcome (-want +got):\n%s", diff)
 			}
 			if diff := gocmp.Diff(tt.changes, changes(sim)); diff != "" {

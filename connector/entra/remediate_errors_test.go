@@ -58,6 +58,8 @@ func TestRemediateRefusals(t *testing.T) {
 		{"credential ID mismatch", mod(secret, func(a *nhi.Action) { a.CredentialID = "other" }), true},
 		{"certificate", action(e, nhi.ActionRemoveCredential, nhi.KindAppCredential, cert.ObjectID+"/"+cert.Keys[0].KeyID, cert.AppID), false},
 		{"Microsoft's service principal", action(e, nhi.ActionDisableIdentity, nhi.KindServiceAccount, ms.ObjectID, ""), false},
+		{"permissions of Microsoft's service principal", mod(acts[4], func(a *nhi.Action) { a.ExternalID, a.AppID = ms.ObjectID, "" }), false},
+		{"remove no permission", mod(acts[4], func(a *nhi.Action) { a.Scopes = nil }), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,7 +74,7 @@ func TestRemediateRefusals(t *testing.T) {
 			if got := changes(sim); len(got) != 0 {
 				t.Errorf("refused action sent changes %q", got)
 			}
-			if !exists(sim, disable) || !sim.HasCredential(cert.ObjectID, cert.Keys[0].KeyID) {
+			if !exists(e, sim, disable) || !sim.HasCredential(cert.ObjectID, cert.Keys[0].KeyID) {
 				t.Error("a refused action changed the tenant")
 			}
 		})
@@ -134,6 +136,9 @@ func TestRemediateErrors(t *testing.T) {
 		{"grant write refused", entrasim.ReadRoles(), nil, acts[0], nhi.CodeForbidden, "DelegatedPermissionGrant.ReadWrite.All"},
 		{"sp write refused", entrasim.ReadRoles(), nil, acts[2], nhi.CodeForbidden, "Application.ReadWrite.All"},
 		{"secret write refused", entrasim.ReadRoles(), nil, acts[3], nhi.CodeForbidden, "Application.ReadWrite.All"},
+		{"assignment write refused", entrasim.ReadRoles(), nil, acts[4], nhi.CodeForbidden, "AppRoleAssignment.ReadWrite.All"},
+		{"foreign 404 on assignment delete", remediationRoles(), &entrasim.Fault{Method: http.MethodDelete, Path: "/appRoleAssignments/",
+			Status: 404, Code: "NotFound"}, acts[4], nhi.CodeNotFound, "found no"},
 		{"foreign 404 on delete", remediationRoles(), &entrasim.Fault{Method: http.MethodDelete, Status: 404, Code: "NotFound"},
 			acts[0], nhi.CodeNotFound, "found no"},
 		{"foreign 404 on read", remediationRoles(), &entrasim.Fault{Method: http.MethodGet, Path: "/servicePrincipals/", Status: 404,
@@ -150,8 +155,8 @@ func TestRemediateErrors(t *testing.T) {
 			if nhi.ErrorCode(err) != tt.code || !strings.Contains(err.Error(), tt.phrase) {
 				t.Errorf("Remediate = %v (code %q), want code %s mentioning %q", err, nhi.ErrorCode(err), tt.code, tt.phrase)
 			}
-			if out.AlreadyDone || out.Changed != 0 || !exists(sim, tt.a) {
-				t.Errorf("failed Remediate = %+v; access still there %v", out, exists(sim, tt.a))
+			if out.AlreadyDone || out.Changed != 0 || !exists(e, sim, tt.a) {
+				t.Errorf("failed Remediate = %+v; access still there %v", out, exists(e, sim, tt.a))
 			}
 		})
 	}

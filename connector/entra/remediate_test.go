@@ -52,18 +52,20 @@ func startRemediator(t testing.TB, e *estate.Estate, roles []string) (*connector
 		t.Fatal("the connector is no connector.Remediator")
 	}
 	return &connectortest.RemediatorInstance{Remediator: r, Actions: remediationActions(e),
-		Exists: func(a nhi.Action) bool { return exists(sim, a) }, Requests: inst.Requests, Heal: sim.ClearFaults}, sim
+		Exists: func(a nhi.Action) bool { return exists(e, sim, a) }, Requests: inst.Requests, Heal: sim.ClearFaults}, sim
 }
 
 // exists reports whether sim holds the access a removes.
-func exists(sim *entrasim.Server, a nhi.Action) bool {
-	switch a.Type {
-	case nhi.ActionRevokeGrant:
+func exists(e *estate.Estate, sim *entrasim.Server, a nhi.Action) bool {
+	switch {
+	case a.Type == nhi.ActionReduceScope && a.Kind == nhi.KindServiceAccount:
+		return slices.ContainsFunc(roleAssignments(e, a.ExternalID, a.Scopes), sim.HasAssignment)
+	case a.Type == nhi.ActionRevokeGrant:
 		return sim.HasGrant(a.ExternalID)
-	case nhi.ActionReduceScope:
+	case a.Type == nhi.ActionReduceScope:
 		g, ok := sim.Grant(a.ExternalID)
 		return ok && slices.ContainsFunc(g.Scopes, func(s string) bool { return slices.Contains(a.Scopes, s) })
-	case nhi.ActionDisableIdentity:
+	case a.Type == nhi.ActionDisableIdentity:
 		on, ok := sim.ServicePrincipalEnabled(a.ExternalID)
 		return ok && on
 	}
@@ -109,6 +111,45 @@ func serviceAccount(e *estate.Estate) estate.MSServicePrincipal {
 	panic("the estate has no service account")
 }
 
+// roleAssignments returns the IDs of the estate's app role assignments that give the
+// service principal with object ID sp a role whose value is in values.
+func roleAssignments(e *estate.Estate, sp string, values []string) []string {
+	ms := e.Microsoft
+	var out []string
+	for _, a := range ms.Assignments {
+		if ms.ServicePrincipals[a.Principal].ObjectID != sp {
+			continue
+		}
+		for _, r := range ms.ServicePrincipals[a.Resource].AppRoles {
+			if r.ID == a.AppRoleID && slices.Contains(values, r.Value) {
+				out = append(out, a.ID)
+			}
+		}
+	}
+	return out
+}
+
+// roleAction returns a reduce_scope removing one application permission (the value of
+// the last assignment's role) from service principal sp.
+func roleAction(e *estate.Estate, sp estate.MSServicePrincipal) nhi.Action {
+	ms := e.Microsoft
+	a := action(e, nhi.ActionReduceScope, nhi.KindServiceAccount, sp.ObjectID, sp.AppID)
+	for _, as := range ms.Assignments {
+		if ms.ServicePrincipals[as.Principal].ObjectID != sp.ObjectID {
+			continue
+		}
+		for _, r := range ms.ServicePrincipals[as.Resource].AppRoles {
+			if r.ID == as.AppRoleID {
+				a.Scopes = []string{r.Value}
+			}
+		}
+	}
+	if len(a.Scopes) == 0 {
+		panic("service principal " + sp.ObjectID + " holds no published app role")
+	}
+	return a
+}
+
 // secretApp returns the first app registration with a client secret.
 func secretApp(e *estate.Estate) estate.MSApplication {
 	for _, a := range e.Microsoft.Applications {
@@ -126,7 +167,7 @@ func remediationActions(e *estate.Estate) []nhi.Action {
 	secret := action(e, nhi.ActionRemoveCredential, nhi.KindAppCredential, app.ObjectID+"/"+app.Passwords[0].KeyID, app.AppID)
 	secret.CredentialID = app.Passwords[0].KeyID
 	return append(grantActions(e),
-		action(e, nhi.ActionDisableIdentity, nhi.KindServiceAccount, sp.ObjectID, sp.AppID), secret)
+		action(e, nhi.ActionDisableIdentity, nhi.KindServiceAccount, sp.ObjectID, sp.AppID), secret, roleAction(e, sp))
 }
 
 // TestSupports checks what the connector says it can do.
@@ -141,7 +182,7 @@ func TestSupports(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"revoke_grant/oauth_grant", "reduce_scope/oauth_grant", "disable_identity/service_account",
+	want := []string{"revoke_grant/oauth_grant", "reduce_scope/oauth_grant", "reduce_scope/service_account", "disable_identity/service_account",
 		"remove_credential/app_credential"}
 	if !slices.Equal(got, want) {
 		t.Errorf("supported = %q, want %q", got, want)
