@@ -24,22 +24,23 @@ var _ connector.EventSource = (*Connector)(nil)
 // Events reads the tenant's directory audit log (category ApplicationManagement: consents,
 // delegated grants, app role assignments, credentials, owners, service principals) after
 // since and calls fn for each event, oldest first; see connector.EventSource. The zero
-// cursor starts EventWindow back. It needs the Graph application permission
+// cursor starts EventWindow back; later reads look EventLateness back from the newest
+// event handled, so that an event Graph lists late is still delivered, once. It needs the Graph application permission
 // AuditLog.Read.All. When fn fails, Events stops and returns the cursor of the last event
 // fn accepted with fn's error; when the log cannot be read, it returns since.
 func (c *Connector) Events(ctx context.Context, since nhi.Cursor, fn func(nhi.Event) error) (nhi.Cursor, error) {
-	from := eventCursor{At: c.env.Clock()().Add(-EventWindow).UTC().Truncate(time.Second)}
+	from := eventCursor{Floor: c.env.Clock()().Add(-EventWindow).UTC().Truncate(time.Second)}
 	if since != "" {
 		var err error
 		if from, err = parseEventCursor(since); err != nil {
 			return since, err
 		}
 	}
-	audits, err := c.readAudits(ctx, from.At)
+	audits, err := c.readAudits(ctx, from.Floor)
 	if err != nil {
 		return since, err
 	}
-	cur := from
+	cur, accepted, handled := from, 0, from.handled()
 	for i := range audits {
 		ev, ok := c.toEvent(&audits[i])
 		if !ok {
@@ -47,23 +48,18 @@ func (c *Connector) Events(ctx context.Context, since nhi.Cursor, fn func(nhi.Ev
 				"connector", c.cfg.Name)
 			continue
 		}
-		if cur.seen(ev.Time, ev.ID) || !strings.EqualFold(audits[i].Category, auditCategory) {
+		if ev.Time.Before(cur.Floor) || handled[ev.ID] || !strings.EqualFold(audits[i].Category, auditCategory) {
 			continue
 		}
 		if err := fn(ev); err != nil {
-			return c.eventCursorText(since, cur, from), err
+			if accepted == 0 && since != "" {
+				return since, err
+			}
+			return nhi.Cursor(cur.String()), err
 		}
-		cur = cur.advance(ev.Time, ev.ID)
+		cur, accepted, handled[ev.ID] = cur.advance(ev.Time, ev.ID), accepted+1, true
 	}
 	return nhi.Cursor(cur.String()), nil
-}
-
-// eventCursorText returns the text of cur, or since when nothing was accepted after it.
-func (c *Connector) eventCursorText(since nhi.Cursor, cur, from eventCursor) nhi.Cursor {
-	if since != "" && cur.At.Equal(from.At) && len(cur.IDs) == len(from.IDs) {
-		return since
-	}
-	return nhi.Cursor(cur.String())
 }
 
 // readAudits reads the ApplicationManagement events at or after at, oldest first (Graph

@@ -13,6 +13,7 @@ import (
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
 	"github.com/nhiscope/nhi/connector/connectortest"
+	"github.com/nhiscope/nhi/connector/entra"
 	"github.com/nhiscope/nhi/connector/entra/entrasim"
 	"github.com/nhiscope/nhi/estate"
 )
@@ -130,6 +131,45 @@ func TestEventsFollowTheLog(t *testing.T) {
 	}
 }
 
+// TestEventsLate checks events Graph lists late: one that appears after the cursor has
+// passed its time, but within EventLateness of the newest event handled, is delivered
+// once; one later than that is beyond the window and is not.
+func TestEventsLate(t *testing.T) {
+	t.Parallel()
+	e := generate(t, 7)
+	src, sim := eventsOf(t, e)
+	_, cur := collect(t, src, "")
+	audits := sim.Audits()
+	newest := audits[0].Time
+	for _, a := range audits {
+		if a.Time.After(newest) {
+			newest = a.Time
+		}
+	}
+	client, graph := customSP(e), spByAppID(e, graphAppID)
+	if _, err := sim.AddGrant(client.ObjectID, graph.ObjectID, "", []string{"Sites.Read.All"}, newest.Add(-10*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	var late []brief
+	for _, b := range simBriefs(sim, 0) {
+		if !slices.ContainsFunc(audits, func(a entrasim.AuditEvent) bool { return a.ID == b.ID }) {
+			late = append(late, b)
+		}
+	}
+	app := credentialedApp(e)
+	if err := sim.AddCredential(app.ObjectID, estate.MSCredential{KeyID: "0f0e0d0c-0b0a-4909-8807-060504030209",
+		DisplayName: "too late"}, newest.Add(-entra.EventLateness-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	got, next := collect(t, src, cur)
+	if diff := cmp.Diff(late, briefs(t, got, sim.TenantID())); diff != "" || len(late) == 0 {
+		t.Errorf("late events (-want +got):\n%s", diff)
+	}
+	if again, _ := collect(t, src, next); len(again) != 0 {
+		t.Errorf("the late events came again: %d events", len(again))
+	}
+}
+
 // customSP returns the first service principal of an app that is not Microsoft's.
 func customSP(e *estate.Estate) estate.MSServicePrincipal {
 	for _, sp := range e.Microsoft.ServicePrincipals {
@@ -228,7 +268,7 @@ func TestEventsErrors(t *testing.T) {
 			n := 0
 			next, err := src.Events(t.Context(), tt.since, func(nhi.Event) error { n++; return nil })
 			if tt.code == "" {
-				if err != nil || n != len(sim.Audits()) || !strings.HasPrefix(string(next), "entraev1:") {
+				if err != nil || n != len(sim.Audits()) || !strings.HasPrefix(string(next), "entraev2:") {
 					t.Errorf("Events = %q, %v after %d events; want all %d", next, err, n, len(sim.Audits()))
 				}
 				return

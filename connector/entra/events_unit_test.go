@@ -1,6 +1,8 @@
 package entra
 
 import (
+	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,11 +12,13 @@ import (
 	"github.com/nhiscope/nhi"
 )
 
-// TestEventCursorRoundTrip checks that a cursor reads back as written.
+// TestEventCursorRoundTrip checks that a cursor reads back as written, and that a
+// version 1 cursor reads as the events at its time.
 func TestEventCursorRoundTrip(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 2, 3, 4, 5, 123456700, time.UTC)
-	for _, c := range []eventCursor{{At: at, IDs: []string{}}, {At: at, IDs: []string{"Directory_a", "Directory_b"}}} {
+	for _, c := range []eventCursor{{Floor: at, Seen: []seenEvent{}},
+		{Floor: at, Seen: []seenEvent{{at, "Directory_a"}, {at.Add(time.Minute), "Directory_b"}}}} {
 		got, err := parseEventCursor(nhi.Cursor(c.String()))
 		if err != nil {
 			t.Fatalf("parseEventCursor(%q) = %v", c.String(), err)
@@ -23,13 +27,65 @@ func TestEventCursorRoundTrip(t *testing.T) {
 			t.Errorf("round trip (-want +got):\n%s", diff)
 		}
 	}
+	v1 := "entraev1:" + base64.RawURLEncoding.EncodeToString([]byte(`{"at":"2026-11-02T03:04:05.1234567Z","ids":["Directory_a"]}`))
+	got, err := parseEventCursor(nhi.Cursor(v1))
+	want := eventCursor{Floor: at, Seen: []seenEvent{{at, "Directory_a"}}}
+	if err != nil || !cmp.Equal(want, got) {
+		t.Errorf("parseEventCursor(v1) = %+v, %v; want %+v", got, err, want)
+	}
+	for _, bad := range []string{
+		`{"floor":"2026-11-02T03:04:05Z","seen":[{"at":"2026-11-02T03:04:04Z","id":"a"}]}`, // below the floor
+		`{"floor":"2026-11-02T03:04:05Z","seen":[{"at":"2026-11-02T03:05:00Z","id":"a"},{"at":"2026-11-02T03:04:06Z","id":"b"}]}`,
+		`{"floor":"2026-11-02T03:04:05Z","seen":[{"at":"2026-11-02T03:04:05Z"}]}`,
+		`{"floor":"2026-11-02T03:04:05Z"}`,
+		`{"floor":"1970-01-01T00:00:00Z","seen":[]}`,
+	} {
+		if _, err := parseEventCursor(nhi.Cursor("entraev2:" + base64.RawURLEncoding.EncodeToString([]byte(bad)))); nhi.ErrorCode(err) != nhi.CodeInvalid {
+			t.Errorf("parseEventCursor(%s) = %v, want CodeInvalid", bad, err)
+		}
+	}
+}
+
+// TestEventCursorAdvance checks the window a cursor keeps: events up to EventLateness
+// before the newest are remembered, older ones fall below the floor, and an event
+// handled late goes into its place in time.
+func TestEventCursorAdvance(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 11, 2, 3, 0, 0, 0, time.UTC)
+	c := eventCursor{Floor: t0.Add(-time.Hour)}
+	c = c.advance(t0, "a")
+	c = c.advance(t0.Add(10*time.Minute), "b")
+	c = c.advance(t0.Add(5*time.Minute), "late")
+	want := eventCursor{Floor: t0.Add(10*time.Minute - EventLateness),
+		Seen: []seenEvent{{t0, "a"}, {t0.Add(5 * time.Minute), "late"}, {t0.Add(10 * time.Minute), "b"}}}
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Fatalf("cursor (-want +got):\n%s", diff)
+	}
+	c = c.advance(t0.Add(EventLateness+2*time.Minute), "c")
+	want = eventCursor{Floor: t0.Add(2 * time.Minute),
+		Seen: []seenEvent{{t0.Add(5 * time.Minute), "late"}, {t0.Add(10 * time.Minute), "b"}, {t0.Add(EventLateness + 2*time.Minute), "c"}}}
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Fatalf("cursor after the window moved (-want +got):\n%s", diff)
+	}
+	// A burst larger than maxSeen within the window raises the floor to keep the bound.
+	for i := range maxSeen + 5 {
+		c = c.advance(t0.Add(time.Hour+time.Duration(i)*time.Millisecond), fmt.Sprintf("burst-%d", i))
+	}
+	if len(c.Seen) != maxSeen || !c.Floor.Equal(c.Seen[0].At) {
+		t.Errorf("after a burst: %d remembered, floor %v, oldest %v; want %d and the floor at the oldest",
+			len(c.Seen), c.Floor, c.Seen[0].At, maxSeen)
+	}
+	if _, err := parseEventCursor(nhi.Cursor(c.String())); err != nil {
+		t.Errorf("the cursor after a burst does not read back: %v", err)
+	}
 }
 
 // FuzzParseEventCursor checks that any cursor either fails with CodeInvalid or reads
 // back to itself.
 func FuzzParseEventCursor(f *testing.F) {
-	f.Add(eventCursor{At: time.Unix(1e9, 0).UTC(), IDs: []string{"x"}}.String())
+	f.Add(eventCursor{Floor: time.Unix(1e9, 0).UTC(), Seen: []seenEvent{{time.Unix(1e9, 0).UTC(), "x"}}}.String())
 	f.Add("entraev1:e30")
+	f.Add("entraev2:e30")
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := parseEventCursor(nhi.Cursor(s))
 		if err != nil {
