@@ -57,6 +57,8 @@ type Estate struct {
 	EmailOrder []int32
 	// Microsoft is the company's Microsoft Entra tenant.
 	Microsoft *Microsoft
+	// GitHub is the company's GitHub organizations.
+	GitHub *GitHub
 }
 
 // Person is an employee, current or former.
