@@ -212,7 +212,7 @@ func (x *Eval) Credentials() []nhi.Credential {
 func Signals() []Signal {
 	var out []Signal
 	for _, group := range [][]Signal{permissionSignals(), ownerSignals(), usageSignals(),
-		credentialSignals(), grantSignals(), appSignals(), appReachSignals(), collisionSignals()} {
+		credentialSignals(), grantSignals(), webhookSignals(), appSignals(), appReachSignals(), collisionSignals()} {
 		out = append(out, group...)
 	}
 	for i := range out {

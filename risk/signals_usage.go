@@ -33,6 +33,7 @@ func usageSignals() []Signal {
 				{Name: "used 3 days ago", Identity: exGrant()},
 				{Name: "never used, created 10 days ago", Identity: exGrant(used(10, unset))},
 				{Name: "used 89 days ago", Identity: exGrant(used(unset, 89))},
+				{Name: "platform shows no last use", Identity: exGrant(used(400, unset), attr(AttrLastUsed, "unknown"))},
 			},
 		},
 		{
@@ -82,6 +83,8 @@ func stale(x *Eval, days int) ([]string, bool) {
 	}
 	created := x.Identity.Identity.CreatedAt
 	switch {
+	case x.Identity.Identity.Attributes[AttrLastUsed] == "unknown":
+		return nil, false
 	case created.IsZero():
 		return []string{"no recorded use, and created before the audit log's reach (creation time unknown)"}, true
 	case olderThan(now, created, days):
@@ -89,6 +92,11 @@ func stale(x *Eval, days int) ([]string, bool) {
 	}
 	return nil, false
 }
+
+// AttrLastUsed is "unknown" on an identity whose platform shows no last use of its kind
+// (a GitHub App installation, a webhook): no recorded use then says nothing, and the
+// usage signals stay silent.
+const AttrLastUsed = "last_used"
 
 func matchStale(x *Eval) ([]string, bool) { return stale(x, x.Param("days")) }
 
