@@ -28,6 +28,9 @@ type Evaluation struct {
 	// Accepted counts proposals dropped because a person suppressed a finding of the
 	// same OWASP item on the identity or its app.
 	Accepted int
+	// Correlated is how many people of a platform that is no directory took a worse
+	// status from the directories (Google Workspace, Entra, Okta) by their email.
+	Correlated int
 }
 
 // Evaluate scores every present identity and app of one tenant with engine, records the
@@ -46,6 +49,13 @@ func evaluate(ctx context.Context, db store.Store, engine *risk.Engine, policies
 	people, err := loadPeople(ctx, db, p, tenant)
 	if err != nil {
 		return ev, err
+	}
+	if !IsDirectory(p) {
+		dir, err := loadDirectory(ctx, db)
+		if err != nil {
+			return ev, err
+		}
+		ev.Correlated = correlate(people, dir)
 	}
 	apps, err := loadApps(ctx, db, p, tenant)
 	if err != nil {

@@ -115,20 +115,30 @@ type scanResult struct {
 	err error
 }
 
-// scanAll runs one scan per connector at once, with a live display on a terminal.
+// scanAll runs one scan per connector, with a live display on a terminal: the
+// directories' (Google Workspace, Entra) at once first, then the others' at once, whose
+// people take their status from the directories just scanned.
 func (a *app) scanAll(ctx context.Context, db store.Store, engine *risk.Engine, policies *policy.Set, conns []connector.Connector, full bool) []scanResult {
 	runner := &scan.Runner{Store: db, Logger: a.logger(), Engine: engine, Policies: policies}
 	prog := newProgress(a.stderr)
 	results := make([]scanResult, len(conns))
-	var wg sync.WaitGroup
+	sts := make([]*scan.Stats, len(conns))
 	for i, c := range conns {
-		st := prog.track(c.Info().Name)
-		wg.Go(func() {
-			rec, err := runner.Run(ctx, c, scan.Options{Full: full, Stats: st})
-			results[i] = scanResult{rec, err}
-		})
+		sts[i] = prog.track(c.Info().Name)
 	}
-	wg.Wait()
+	for _, directories := range []bool{true, false} {
+		var wg sync.WaitGroup
+		for i, c := range conns {
+			if scan.IsDirectory(c.Info().Platform) != directories {
+				continue
+			}
+			wg.Go(func() {
+				rec, err := runner.Run(ctx, c, scan.Options{Full: full, Stats: sts[i]})
+				results[i] = scanResult{rec, err}
+			})
+		}
+		wg.Wait()
+	}
 	prog.close()
 	return results
 }
