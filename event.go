@@ -16,7 +16,16 @@ const (
 	EventOwnerChanged      EventKind = "owner.changed"
 	EventAppAdded          EventKind = "app.added"
 	EventAppChanged        EventKind = "app.changed"
-	EventOther             EventKind = "other"
+	// EventSignIn is an identity signing in or a token being exchanged or used to start a
+	// session (Salesforce LoginHistory, sign-in logs).
+	EventSignIn EventKind = "sign_in"
+	// EventAPICall is one API request made with an identity's token (a query, a read).
+	EventAPICall EventKind = "api.call"
+	// EventExport is a bulk export: an export job created, or its results downloaded.
+	EventExport EventKind = "data.export"
+	// EventExportDeleted is an export job deleted, which can hide an export.
+	EventExportDeleted EventKind = "data.export_deleted"
+	EventOther         EventKind = "other"
 )
 
 // Event is one audit event of a platform that matters for non-human identities.
@@ -38,6 +47,10 @@ type Event struct {
 	Target string `json:"target,omitempty"`
 	// Result is the platform's outcome ("success", "failure").
 	Result string `json:"result,omitempty"`
+	// SourceIP is the network address the request came from, as the platform logged it;
+	// UserAgent the client's user agent (untrusted text). Empty when not logged.
+	SourceIP  string `json:"source_ip,omitempty"`
+	UserAgent string `json:"user_agent,omitempty"`
 	// Details are name/value facts of the event (scopes consented, permission added,
 	// admin consent), untrusted text.
 	Details map[string]string `json:"details,omitempty"`

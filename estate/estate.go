@@ -59,6 +59,8 @@ type Estate struct {
 	Microsoft *Microsoft
 	// GitHub is the company's GitHub organizations.
 	GitHub *GitHub
+	// Salesforce is the company's Salesforce org.
+	Salesforce *Salesforce
 }
 
 // Person is an employee, current or former.
