@@ -54,8 +54,10 @@ type SFApp struct {
 	// ID is the ConnectedApplication ID ("0H4..."); MenuItemID its AppMenuItem ID
 	// ("0Jm..."), which OauthToken.AppMenuItemId references.
 	ID, MenuItemID string
-	// Name is the connected app's name as users see it.
-	Name string
+	// Name is the connected app's name as users see it; FullName its Metadata API full
+	// name (the API name: letters, digits and underscores, with a "namespace__" prefix for
+	// an app installed from a managed package).
+	Name, FullName string
 	// Vendor indexes Estate.Vendors; -1 for the company's own app or a tool of no
 	// catalogued vendor. Company is the publisher's name, empty when unknown.
 	Vendor  int32
