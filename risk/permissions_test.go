@@ -119,7 +119,7 @@ func TestScopeShapesPerPlatform(t *testing.T) {
 		"github":          regexp.MustCompile(`^[a-z_]+(:[a-z_]+)?$`),
 		"microsoft_entra": regexp.MustCompile(`^[A-Za-z_.-]+$`),
 		"okta":            regexp.MustCompile(`^(okta\.[A-Za-z]+\.(manage|read)|[a-z_]+)$`),
-		"salesforce":      regexp.MustCompile(`^[a-z_]+$`),
+		"salesforce":      regexp.MustCompile(`^([a-z_]+|[A-Z][A-Za-z]+)$`), // OAuth scopes; system permissions
 		"slack":           regexp.MustCompile(`^[a-z._]+(:[a-z._:]+)?$|^incoming-webhook$`),
 	}
 	for _, p := range c.All() {
