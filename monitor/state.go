@@ -1,0 +1,145 @@
+package monitor
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/nhiscope/nhi"
+)
+
+// maxRecent bounds the recent queries a subject keeps for the recon pattern, and
+// maxDays the daily counts kept for volume baselines.
+const (
+	maxRecent = 256
+	maxDays   = 60
+)
+
+// state is what the detector keeps about one subject.
+type state struct {
+	// first and last are the times of the subject's first and last events; events the
+	// number seen.
+	first, last time.Time
+	events      int
+	// networks and clients are the network prefixes and user-agent families seen.
+	networks map[netip.Prefix]bool
+	clients  map[string]bool
+	// recent are the subject's latest queries (object, address, event), oldest first.
+	recent []query
+	// exports are the export jobs seen, by job ID, with the export event.
+	exports map[string]exportSeen
+	// days are the counts of events per day (UTC), oldest first; spiked says which day's
+	// spike was already reported.
+	days   []dayCount
+	spiked time.Time
+	// ownerReported is the day owner_gone was last reported.
+	ownerReported time.Time
+}
+
+// query is one query event kept for the recon pattern.
+type query struct {
+	at             time.Time
+	object, source string
+	id             string
+}
+
+// exportSeen is an export job.
+type exportSeen struct {
+	at     time.Time
+	id     string
+	source string
+}
+
+// dayCount is the number of events of one day.
+type dayCount struct {
+	day time.Time
+	n   int
+}
+
+func newState() *state {
+	return &state{networks: map[netip.Prefix]bool{}, clients: map[string]bool{}, exports: map[string]exportSeen{}}
+}
+
+// record adds ev to the state after it was judged.
+func (st *state) record(ev *nhi.Event, cfg Config) {
+	if st.first.IsZero() || ev.Time.Before(st.first) {
+		st.first = ev.Time
+	}
+	if ev.Time.After(st.last) {
+		st.last = ev.Time
+	}
+	st.events++
+	if p, ok := prefixOf(cfg, ev.SourceIP); ok {
+		st.networks[p] = true
+	}
+	if f := clientFamily(ev.UserAgent); f != "" {
+		st.clients[f] = true
+	}
+	switch {
+	case ev.Kind == nhi.EventAPICall && objectOf(ev) != "":
+		st.recent = append(st.recent, query{at: ev.Time, object: objectOf(ev), source: ev.SourceIP, id: ev.ID})
+		if len(st.recent) > maxRecent {
+			st.recent = st.recent[len(st.recent)-maxRecent:]
+		}
+	case ev.Kind == nhi.EventExport:
+		if job := jobOf(ev); job != "" {
+			if _, seen := st.exports[job]; !seen {
+				st.exports[job] = exportSeen{at: ev.Time, id: ev.ID, source: ev.SourceIP}
+			}
+		}
+	}
+	st.count(ev.Time)
+}
+
+// count adds one event to its day's count.
+func (st *state) count(t time.Time) {
+	day := t.UTC().Truncate(24 * time.Hour)
+	if n := len(st.days); n > 0 && st.days[n-1].day.Equal(day) {
+		st.days[n-1].n++
+		return
+	}
+	if n := len(st.days); n > 0 && day.Before(st.days[n-1].day) {
+		return // a late event of a past day: baselines do not need it
+	}
+	st.days = append(st.days, dayCount{day: day, n: 1})
+	if len(st.days) > maxDays {
+		st.days = st.days[len(st.days)-maxDays:]
+	}
+}
+
+// objectOf returns the object an API event read ("Account"), from its details.
+func objectOf(ev *nhi.Event) string {
+	return ev.Details["entity"]
+}
+
+// jobOf returns the export job an event is about: the job_id detail, or the last
+// segment of a /jobs/ URI.
+func jobOf(ev *nhi.Event) string {
+	if j := ev.Details["job_id"]; j != "" {
+		return j
+	}
+	uri := ev.Details["uri"]
+	if i := lastIndexJobs(uri); i >= 0 {
+		rest := uri[i:]
+		for j := 0; j < len(rest); j++ {
+			if rest[j] == '/' || rest[j] == '?' {
+				rest = rest[:j]
+				break
+			}
+		}
+		return rest
+	}
+	return ""
+}
+
+// lastIndexJobs returns where the job ID starts in a Bulk API URI ("/jobs/query/<id>",
+// "/jobs/ingest/<id>"), or -1.
+func lastIndexJobs(uri string) int {
+	for _, p := range []string{"/jobs/query/", "/jobs/ingest/"} {
+		for i := 0; i+len(p) <= len(uri); i++ {
+			if uri[i:i+len(p)] == p && i+len(p) < len(uri) {
+				return i + len(p)
+			}
+		}
+	}
+	return -1
+}
