@@ -92,6 +92,8 @@ type Findings interface {
 	PutFindings(ctx context.Context, evalID string, seen time.Time, findings []nhi.Finding) error
 	// ResolveFindings resolves the open and suppressed findings of the platform and tenant
 	// that evaluation r.EvalID did not produce, and returns how many it resolved.
+	// Behavioural findings (signals "behavior.*") are about past events, which no later
+	// evaluation repeats: it leaves them alone (a person resolves or suppresses them).
 	ResolveFindings(ctx context.Context, r ResolveFindings) (int, error)
 	// Finding returns one finding by ID.
 	Finding(ctx context.Context, id string) (nhi.Finding, error)

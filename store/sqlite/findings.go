@@ -112,11 +112,13 @@ func encodeStrings(ss []string) (string, error) {
 // platform and tenant that an evaluation did not produce, and clears their suppressions.
 const resolveFindings = `UPDATE findings SET status = 'resolved', resolved_at = ?,
 	suppressed_reason = '', suppressed_by = '', suppressed_at = 0, suppressed_until = 0
-	WHERE platform = ? AND tenant = ? AND status IN ('open', 'suppressed') AND last_eval <> ?`
+	WHERE platform = ? AND tenant = ? AND status IN ('open', 'suppressed') AND last_eval <> ?
+	AND signal NOT LIKE 'behavior.%'`
 
 // ResolveFindings resolves the open and suppressed findings of r.Platform and r.Tenant
 // that evaluation r.EvalID (a recorded scan) did not produce, at r.At (the clock's time
 // when zero), and returns how many it resolved. A resolved finding loses its suppression.
+// Behavioural findings (signal "behavior.*") are left alone.
 func (db *DB) ResolveFindings(ctx context.Context, r store.ResolveFindings) (int, error) {
 	if r.EvalID == "" || r.Platform == "" || r.Tenant == "" {
 		return 0, nhi.Errorf(nhi.CodeInvalid, "resolve findings: evaluation ID, platform and tenant are required")

@@ -23,8 +23,10 @@ func testResolveFindings(t *testing.T, s suite) {
 		"f4": finding("usage.stale", nhi.SeverityLow, "id4", in(gh, "C01")),
 		"f5": finding("usage.stale", nhi.SeverityLow, "id5"),
 		"f6": finding("usage.stale", nhi.SeverityLow, "id6"),
+		// f7 is a behavioural finding: about past events, which no later scan repeats.
+		"f7": finding("behavior.recon_then_export", nhi.SeverityCritical, "id1"),
 	}
-	putFindings(t, fs, begin(t, st, gws, "C01"), at(0), f["f1"], f["f2"], f["f5"], f["f6"])
+	putFindings(t, fs, begin(t, st, gws, "C01"), at(0), f["f1"], f["f2"], f["f5"], f["f6"], f["f7"])
 	putFindings(t, fs, begin(t, st, gws, "C02"), at(0), f["f3"])
 	putFindings(t, fs, begin(t, st, gh, "C01"), at(0), f["f4"])
 	resolve := func(eval string, when time.Time, want int) {
@@ -54,6 +56,7 @@ func testResolveFindings(t *testing.T, s suite) {
 		"f4": storedFinding(f["f4"], at(0), at(0)),
 		"f5": resolved(storedFinding(f["f5"], at(0), at(0)), at(time.Hour)),
 		"f6": resolved(storedFinding(f["f6"], at(0), at(time.Hour)), at(2*time.Hour)),
+		"f7": storedFinding(f["f7"], at(0), at(0)),
 	}
 	for name, w := range want {
 		if d := diff(w, getFinding(t, fs, w.ID)); d != "" {

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/connector"
+	"github.com/nhiscope/nhi/monitor"
+	"github.com/nhiscope/nhi/scan"
+)
+
+// serveFlags are the flags of nhi serve.
+type serveFlags struct {
+	listen string
+	sched  monitor.Schedule
+	grace  time.Duration
+}
+
+func (a *app) serveCmd() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve --config nhi.yaml",
+		Short: "Watch the configured tenants continuously: scheduled scans, audit events, behavioural detection",
+		Long: "serve runs until interrupted. For each connector it runs full scans, incremental scans and\n" +
+			"audit-event polls on their intervals (with jitter, and backoff after failures), keeping\n" +
+			"cursors in the database so a restart resumes with no event lost or read twice. Events go\n" +
+			"through the behavioural detector (new network or client, volume spikes, recon then bulk\n" +
+			"export, export jobs deleted, dormant identities waking, use after the owner left); its\n" +
+			"detections become findings. It serves /healthz, /readyz (every connector scanned once)\n" +
+			"and Prometheus /metrics on --listen. SIGINT or SIGTERM stops it after running work\n" +
+			"finishes (--grace at most).",
+		Example: "  nhi serve --config nhi.yaml --listen 127.0.0.1:9090 --scan-every 30m",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.serve(cmd.Context(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.listen, "listen", "127.0.0.1:9090", "address of the health and metrics endpoints")
+	fl.DurationVar(&f.sched.Full, "full-every", 24*time.Hour, "interval between full scans")
+	fl.DurationVar(&f.sched.Scan, "scan-every", time.Hour, "interval between incremental scans")
+	fl.DurationVar(&f.sched.Events, "events-every", 5*time.Minute, "interval between audit-event polls")
+	fl.DurationVar(&f.grace, "grace", monitor.DefaultGrace, "how long running work may finish after a stop signal")
+	return cmd
+}
+
+// serve runs the monitor service and its HTTP endpoints until ctx ends.
+func (a *app) serve(ctx context.Context, f serveFlags) error {
+	for _, d := range []time.Duration{f.sched.Full, f.sched.Scan, f.sched.Events, f.grace} {
+		if d <= 0 {
+			return nhi.Errorf(nhi.CodeInvalid, "intervals and --grace must be positive")
+		}
+	}
+	cfg, err := loadConfig(a.cfgPath)
+	if err != nil {
+		return err
+	}
+	conns, err := buildAll(cfg, connector.Env{Logger: a.logger()})
+	if err != nil {
+		return err
+	}
+	path := a.database(cfg.Database)
+	engine, err := newEngine(path)
+	if err != nil {
+		return err
+	}
+	db, err := a.openStore(ctx, path, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	policies, err := a.scanPolicies(cfg, path)
+	if err != nil {
+		return err
+	}
+	metrics := monitor.NewMetrics()
+	svc := &monitor.Service{Store: db, Scanner: &scan.Runner{Store: db, Logger: a.logger(), Engine: engine, Policies: policies},
+		Connectors: conns, Schedule: f.sched, Metrics: metrics, Logger: a.logger(), Grace: f.grace}
+	ln, err := net.Listen("tcp", f.listen)
+	if err != nil {
+		return nhi.WrapError(nhi.CodeInvalid, err, fmt.Sprintf("--listen %s: %v", f.listen, err))
+	}
+	srv := &http.Server{Handler: serveMux(svc, metrics), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.logger().Error("http server", "err", err)
+		}
+	}()
+	fmt.Fprintf(a.stderr, "nhi serve: %d connector(s); health and metrics on http://%s\n", len(conns), ln.Addr())
+	runErr := svc.Run(ctx)
+	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		a.logger().Warn("http shutdown", "err", err)
+	}
+	return runErr
+}
+
+// serveMux routes the health, readiness and metrics endpoints.
+func serveMux(svc *monitor.Service, m *monitor.Metrics) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if !svc.Ready() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "not ready: waiting for every connector's first scan")
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", m.Handler())
+	return mux
+}

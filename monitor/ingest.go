@@ -1,0 +1,237 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/connector"
+	"github.com/nhiscope/nhi/store"
+)
+
+// EventsCursorSuffix names, beside a connector's scan cursor, the cursor of its audit
+// events in the store ("google-prod#events").
+const EventsCursorSuffix = "#events"
+
+// maxPollEvents bounds the events one poll reads; the rest come at the next poll.
+const maxPollEvents = 200_000
+
+// errPollFull stops a poll that read maxPollEvents.
+var errPollFull = errors.New("poll full")
+
+// poll reads the new audit events of c, runs them through the detector, stores the
+// detections as findings and then saves the cursor, so that a crash before the cursor
+// is saved reads the events again rather than losing them. It returns how many events
+// it read.
+func (s *Service) poll(ctx context.Context, c connector.Connector) (int, error) {
+	src := c.(connector.EventSource)
+	name := c.Info().Name
+	key := name + EventsCursorSuffix
+	since, err := s.Store.Cursor(ctx, key)
+	if err != nil {
+		return 0, err
+	}
+	var evs []nhi.Event
+	next, err := src.Events(ctx, since, func(ev nhi.Event) error {
+		if len(evs) >= maxPollEvents {
+			return errPollFull
+		}
+		evs = append(evs, ev)
+		return nil
+	})
+	if err != nil && !errors.Is(err, errPollFull) {
+		return 0, fmt.Errorf("events of %s: %w", name, err)
+	}
+	fs := s.observe(ctx, name, evs)
+	if len(fs) > 0 {
+		if err := s.storeFindings(ctx, name, fs); err != nil {
+			return 0, err
+		}
+	}
+	if next != "" && next != since {
+		if err := s.Store.SaveCursor(ctx, key, next); err != nil {
+			return 0, err
+		}
+	}
+	return len(evs), nil
+}
+
+// observe runs evs through the detector and returns the findings of its detections.
+func (s *Service) observe(ctx context.Context, name string, evs []nhi.Event) []nhi.Finding {
+	s.ingest.mu.Lock()
+	defer s.ingest.mu.Unlock()
+	var out []nhi.Finding
+	var newest time.Time
+	for _, ev := range evs {
+		if s.Metrics != nil {
+			s.Metrics.events.WithLabelValues(name, string(ev.Kind)).Inc()
+		}
+		if ev.Time.After(newest) {
+			newest = ev.Time
+		}
+		subj := subjectOf(&ev)
+		id, found := s.ingest.resolve(ctx, subj)
+		if found && !s.ingest.seeded[subj] {
+			s.ingest.seeded[subj] = true
+			if !id.LastUsedAt.IsZero() {
+				s.detector.Seed(subj, id.LastUsedAt)
+			}
+		}
+		for _, det := range s.detector.Observe(ev) {
+			if s.Metrics != nil {
+				s.Metrics.detections.WithLabelValues(det.Signal).Inc()
+			}
+			if f, ok := toFinding(det, id, found); ok {
+				out = append(out, f)
+			}
+		}
+	}
+	if s.Metrics != nil && !newest.IsZero() {
+		s.Metrics.lag.WithLabelValues(name).Set(s.now().Sub(newest).Seconds())
+	}
+	return out
+}
+
+// storeFindings stores fs under the connector's latest scan, the evaluation they
+// belong to; with no scan yet they wait for the next poll's.
+func (s *Service) storeFindings(ctx context.Context, name string, fs []nhi.Finding) error {
+	s.mu.Lock()
+	rec, ok := s.lastScan[name]
+	s.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("behavioural findings of %s: no finished scan yet to record them under; the events will be read again", name)
+	}
+	if err := s.Store.PutFindings(ctx, rec.ID, s.now(), fs); err != nil {
+		return fmt.Errorf("store behavioural findings of %s: %w", name, err)
+	}
+	s.log().Info("behavioural detections", "connector", name, "findings", len(fs))
+	if s.OnFindings != nil {
+		s.OnFindings(ctx, fs)
+	}
+	return nil
+}
+
+// severityPoints are the points of a behavioural finding by severity.
+var severityPoints = map[nhi.Severity]int{nhi.SeverityLow: 5, nhi.SeverityMedium: 15, nhi.SeverityHigh: 35,
+	nhi.SeverityCritical: 60}
+
+// toFinding turns a detection into a finding on the identity it is about or, when
+// the inventory has none, on its app; ok is false when it has neither.
+func toFinding(det Detection, id nhi.Identity, found bool) (nhi.Finding, bool) {
+	f := nhi.Finding{Signal: det.Signal, Title: det.Title, Severity: det.Severity, Points: severityPoints[det.Severity],
+		OWASP: det.OWASP, Platform: det.Subject.Platform, Tenant: det.Subject.Tenant, AppID: det.Subject.AppID,
+		OwnerID: det.Subject.Actor}
+	switch {
+	case found:
+		f.SubjectKind, f.SubjectID, f.OwnerID = nhi.SubjectIdentity, id.ID, id.OwnerID
+	case det.Subject.AppID != "":
+		f.SubjectKind, f.SubjectID = nhi.SubjectApp, nhi.AppKey(det.Subject.Platform, det.Subject.Tenant, det.Subject.AppID)
+	default:
+		return nhi.Finding{}, false
+	}
+	f.Evidence = append(append([]string{}, det.Evidence...),
+		fmt.Sprintf("confidence %.0f%%; at %s; events %s", det.Confidence*100, det.Time.UTC().Format(time.RFC3339),
+			strings.Join(det.Events, ", ")))
+	f.ID = nhi.NewFindingID(f.Signal, f.SubjectKind, f.SubjectID)
+	return f, true
+}
+
+// ingester resolves event subjects to inventory identities and actors to people, with
+// caches; its mutex also serializes the detector.
+type ingester struct {
+	mu     sync.Mutex
+	db     store.Store
+	ids    map[Subject]identitySeen
+	people map[personKey]personSeen
+	seeded map[Subject]bool
+}
+
+type identitySeen struct {
+	id    nhi.Identity
+	found bool
+}
+
+type personKey struct {
+	p              nhi.Platform
+	tenant, person string
+}
+
+type personSeen struct {
+	status nhi.PersonStatus
+	found  bool
+}
+
+// resolve returns the identity of subj: the identity of its app owned by its actor
+// (or, with no actor, the app's only identity). Lookups are cached.
+func (in *ingester) resolve(ctx context.Context, subj Subject) (nhi.Identity, bool) {
+	if in.ids == nil {
+		in.ids = map[Subject]identitySeen{}
+	}
+	if seen, ok := in.ids[subj]; ok {
+		return seen.id, seen.found
+	}
+	f := store.IdentityFilter{Platform: subj.Platform, Tenant: subj.Tenant, AppID: subj.AppID, Owner: subj.Actor, Limit: 2}
+	page, err := in.db.ListIdentities(ctx, f)
+	seen := identitySeen{}
+	if err == nil && len(page.Items) == 1 && (subj.AppID != "" || subj.Actor != "") {
+		seen = identitySeen{id: page.Items[0], found: true}
+	}
+	in.ids[subj] = seen
+	return seen.id, seen.found
+}
+
+// owner returns the recorded status of a person; it is the detector's Owners and runs
+// with in.mu held.
+func (in *ingester) owner(p nhi.Platform, tenant, actor string) (nhi.PersonStatus, bool) {
+	k := personKey{p, tenant, actor}
+	if seen, ok := in.people[k]; ok {
+		return seen.status, seen.found
+	}
+	person, err := in.db.Person(context.Background(), p, tenant, actor)
+	seen := personSeen{}
+	if err == nil {
+		seen = personSeen{status: person.Status, found: true}
+		if !person.GoneAt.IsZero() {
+			seen.status = nhi.PersonDeparted
+		}
+	}
+	in.people[k] = seen
+	return seen.status, seen.found
+}
+
+// refreshGauges sets the inventory gauges from the store.
+func (s *Service) refreshGauges(ctx context.Context) {
+	if s.Metrics == nil {
+		return
+	}
+	counts, err := s.Store.Counts(ctx)
+	if err != nil {
+		s.log().Warn("metrics: inventory counts", "err", nhi.ErrorMessage(err))
+		return
+	}
+	s.Metrics.identities.Reset()
+	for _, c := range counts {
+		s.Metrics.identities.WithLabelValues(string(c.Platform), string(c.Kind)).Set(float64(c.Count))
+	}
+	bySeverity := map[nhi.Severity]int{}
+	f := store.FindingFilter{Status: nhi.FindingOpen}
+	_, _, err = store.Walk(0, func(lim int, after string) (store.Page[nhi.Finding], error) {
+		f.Limit, f.After = lim, after
+		return s.Store.ListFindings(ctx, f)
+	}, func(x nhi.Finding) error {
+		bySeverity[x.Severity]++
+		return nil
+	})
+	if err != nil {
+		s.log().Warn("metrics: findings", "err", nhi.ErrorMessage(err))
+		return
+	}
+	for _, sev := range []nhi.Severity{nhi.SeverityLow, nhi.SeverityMedium, nhi.SeverityHigh, nhi.SeverityCritical} {
+		s.Metrics.findings.WithLabelValues(string(sev)).Set(float64(bySeverity[sev]))
+	}
+}
+

@@ -1,0 +1,194 @@
+package monitor
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/connector"
+	"github.com/nhiscope/nhi/scan"
+	"github.com/nhiscope/nhi/store"
+)
+
+// Scanner runs one scan of a connector; *scan.Runner is one.
+type Scanner interface {
+	Run(ctx context.Context, c connector.Connector, o scan.Options) (nhi.Scan, error)
+}
+
+// DefaultGrace is how long running work may go on after shutdown begins.
+const DefaultGrace = 30 * time.Second
+
+// Service runs each connector's work on its schedule until its context ends: full and
+// incremental scans, and, for event sources, audit-event polls whose events go through
+// the behavioural Detector; detections become findings. Cursors live in the store, so a
+// restart resumes where the last run stopped, with no event lost or read twice.
+type Service struct {
+	Store      store.Store
+	Scanner    Scanner
+	Connectors []connector.Connector
+	Schedule   Schedule
+	// Detect configures the behavioural detector (Owners is set by the service from the
+	// store when nil).
+	Detect Config
+	// Metrics, if set, records runs, events and detections.
+	Metrics *Metrics
+	// Logger receives structured logs; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Grace is how long running work may go on once the context is canceled before it is
+	// canceled too; zero means DefaultGrace.
+	Grace time.Duration
+	// OnFindings, if set, receives each batch of behavioural findings after they are
+	// stored (to notify owners, say).
+	OnFindings func(ctx context.Context, fs []nhi.Finding)
+
+	mu       sync.Mutex
+	detector *Detector
+	ingest   *ingester
+	ready    map[string]bool
+	lastScan map[string]nhi.Scan
+}
+
+// Ready reports whether every connector has finished a scan (succeeded or partial)
+// since the service started.
+func (s *Service) Ready() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.Connectors {
+		if !s.ready[c.Info().Name] {
+			return false
+		}
+	}
+	return len(s.Connectors) > 0
+}
+
+// Run runs the schedules until ctx ends, then lets running work finish for Grace at
+// most, and returns.
+func (s *Service) Run(ctx context.Context) error {
+	s.init()
+	work, stop := context.WithCancel(context.WithoutCancel(ctx))
+	defer stop()
+	var wg sync.WaitGroup
+	for i, c := range s.Connectors {
+		r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(i)))
+		wg.Go(func() { s.loop(ctx, work, c, r) })
+	}
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+		return nil
+	case <-ctx.Done():
+	}
+	grace := s.Grace
+	if grace <= 0 {
+		grace = DefaultGrace
+	}
+	s.log().Info("shutting down: waiting for running work", "grace", grace)
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-finished:
+	case <-t.C:
+		s.log().Warn("shutdown grace over: canceling running work")
+		stop()
+		<-finished
+	}
+	return nil
+}
+
+// init prepares the service's state.
+func (s *Service) init() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cfg := s.Detect
+	s.ingest = &ingester{db: s.Store, people: map[personKey]personSeen{}, seeded: map[Subject]bool{}}
+	if cfg.Owners == nil {
+		cfg.Owners = s.ingest.owner
+	}
+	s.detector = NewDetector(cfg)
+	s.ready, s.lastScan = map[string]bool{}, map[string]nhi.Scan{}
+}
+
+// loop runs one connector's timetable until ctx ends; its work runs under work.
+func (s *Service) loop(ctx, work context.Context, c connector.Connector, r *rand.Rand) {
+	sched := s.Schedule.withDefaults()
+	name := c.Info().Name
+	tt := &timetable{}
+	tt.on[taskFull], tt.on[taskScan] = true, true
+	_, tt.on[taskEvents] = c.(connector.EventSource)
+	now := s.now()
+	cur, err := s.Store.Cursor(ctx, name)
+	if err == nil && cur != "" {
+		tt.next[taskFull] = now.Add(sched.jittered(sched.Full, r))
+	}
+	tt.next[taskScan], tt.next[taskEvents] = now, now
+	for {
+		t, at, ok := tt.due()
+		if !ok {
+			return
+		}
+		if wait := at.Sub(s.now()); wait > 0 {
+			timer := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				timer.Stop()
+				return
+			case <-timer.C:
+			}
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		failed := s.runTask(work, c, t)
+		tt.done(t, s.now(), failed, sched, r)
+	}
+}
+
+// runTask runs task t of c and reports whether it failed.
+func (s *Service) runTask(ctx context.Context, c connector.Connector, t task) bool {
+	name := c.Info().Name
+	start := time.Now()
+	if t == taskEvents {
+		n, err := s.poll(ctx, c)
+		s.Metrics.polled(name, c.Info().Platform, err != nil, time.Since(start).Seconds())
+		if err != nil {
+			s.log().Warn("event poll failed", "connector", name, "err", nhi.ErrorMessage(err))
+			return true
+		}
+		s.log().Debug("event poll", "connector", name, "events", n)
+		return false
+	}
+	rec, err := s.Scanner.Run(ctx, c, scan.Options{Full: t == taskFull})
+	s.Metrics.scanned(name, t, rec, time.Since(start).Seconds())
+	failed := err != nil || rec.Status == nhi.ScanFailed
+	if failed {
+		s.log().Warn("scheduled scan failed", "connector", name, "task", t.String(), "err", nhi.ErrorMessage(err))
+		return true
+	}
+	s.mu.Lock()
+	s.ready[name], s.lastScan[name] = true, rec
+	s.mu.Unlock()
+	s.log().Info("scheduled scan", "connector", name, "task", t.String(), "status", string(rec.Status),
+		"identities", rec.Counts.Identities, "findings", rec.Counts.Findings)
+	s.refreshGauges(ctx)
+	return false
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
