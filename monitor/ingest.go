@@ -234,4 +234,3 @@ func (s *Service) refreshGauges(ctx context.Context) {
 		s.Metrics.findings.WithLabelValues(string(sev)).Set(float64(bySeverity[sev]))
 	}
 }
-
