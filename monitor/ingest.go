@@ -60,6 +60,18 @@ func (s *Service) poll(ctx context.Context, c connector.Connector) (int, error) 
 	return len(evs), nil
 }
 
+// Ingest runs events pushed by a platform (webhooks, event hooks) through the same
+// pipeline as polled ones, for the connector named name: detection, then findings
+// stored under its latest scan.
+func (s *Service) Ingest(ctx context.Context, name string, evs []nhi.Event) error {
+	s.once.Do(s.init)
+	fs := s.observe(ctx, name, evs)
+	if len(fs) == 0 {
+		return nil
+	}
+	return s.storeFindings(ctx, name, fs)
+}
+
 // observe runs evs through the detector and returns the findings of its detections.
 func (s *Service) observe(ctx context.Context, name string, evs []nhi.Event) []nhi.Finding {
 	s.ingest.mu.Lock()

@@ -46,6 +46,7 @@ type Service struct {
 	// stored (to notify owners, say).
 	OnFindings func(ctx context.Context, fs []nhi.Finding)
 
+	once     sync.Once
 	mu       sync.Mutex
 	detector *Detector
 	ingest   *ingester
@@ -69,7 +70,7 @@ func (s *Service) Ready() bool {
 // Run runs the schedules until ctx ends, then lets running work finish for Grace at
 // most, and returns.
 func (s *Service) Run(ctx context.Context) error {
-	s.init()
+	s.once.Do(s.init)
 	work, stop := context.WithCancel(context.WithoutCancel(ctx))
 	defer stop()
 	var wg sync.WaitGroup

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,6 +22,8 @@ type serveFlags struct {
 	listen string
 	sched  monitor.Schedule
 	grace  time.Duration
+	// The secrets of the push receivers, as env:NAME or file:PATH references.
+	githubSecret, slackSecret, oktaAuth string
 }
 
 func (a *app) serveCmd() *cobra.Command {
@@ -48,6 +51,9 @@ func (a *app) serveCmd() *cobra.Command {
 	fl.DurationVar(&f.sched.Scan, "scan-every", time.Hour, "interval between incremental scans")
 	fl.DurationVar(&f.sched.Events, "events-every", 5*time.Minute, "interval between audit-event polls")
 	fl.DurationVar(&f.grace, "grace", monitor.DefaultGrace, "how long running work may finish after a stop signal")
+	fl.StringVar(&f.githubSecret, "github-webhook-secret", "", "receive GitHub organization webhooks on POST /hooks/github, signed with this secret (env:NAME or file:PATH)")
+	fl.StringVar(&f.slackSecret, "slack-signing-secret", "", "receive Slack Events API deliveries on POST /hooks/slack, signed with this signing secret (env:NAME or file:PATH)")
+	fl.StringVar(&f.oktaAuth, "okta-hook-authorization", "", "receive Okta event hooks on /hooks/okta with this Authorization header value (env:NAME or file:PATH)")
 	return cmd
 }
 
@@ -87,7 +93,11 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	if err != nil {
 		return nhi.WrapError(nhi.CodeInvalid, err, fmt.Sprintf("--listen %s: %v", f.listen, err))
 	}
-	srv := &http.Server{Handler: serveMux(svc, metrics), ReadHeaderTimeout: 10 * time.Second}
+	mux := serveMux(svc, metrics)
+	if err := mountReceivers(mux, f, svc, metrics, conns); err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			a.logger().Error("http server", "err", err)
@@ -104,7 +114,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 }
 
 // serveMux routes the health, readiness and metrics endpoints.
-func serveMux(svc *monitor.Service, m *monitor.Metrics) http.Handler {
+func serveMux(svc *monitor.Service, m *monitor.Metrics) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -121,4 +131,54 @@ func serveMux(svc *monitor.Service, m *monitor.Metrics) http.Handler {
 	})
 	mux.Handle("GET /metrics", m.Handler())
 	return mux
+}
+
+// mountReceivers adds the push receivers whose secrets f names. Each delivers to the
+// first connector of its platform, whose scans record the findings.
+func mountReceivers(mux *http.ServeMux, f serveFlags, svc *monitor.Service, m *monitor.Metrics, conns []connector.Connector) error {
+	for _, rcv := range []struct {
+		flag, ref string
+		platform  nhi.Platform
+		build     func(secret []byte) *monitor.Receiver
+	}{
+		{"--github-webhook-secret", f.githubSecret, nhi.PlatformGitHub, func(s []byte) *monitor.Receiver {
+			return &monitor.Receiver{Source: "github", Verify: monitor.GitHubVerifier(s), Decode: monitor.DecodeGitHub(time.Now)}
+		}},
+		{"--slack-signing-secret", f.slackSecret, nhi.PlatformSlack, func(s []byte) *monitor.Receiver {
+			return &monitor.Receiver{Source: "slack", Verify: monitor.SlackVerifier(s, time.Now), Handshake: monitor.SlackHandshake,
+				Decode: func(_ http.Header, b []byte) ([]nhi.Event, error) { return monitor.DecodeSlack(b) }}
+		}},
+		{"--okta-hook-authorization", f.oktaAuth, nhi.PlatformOkta, func(s []byte) *monitor.Receiver {
+			auth := strings.TrimSpace(string(s))
+			return &monitor.Receiver{Source: "okta", Verify: monitor.OktaVerifier(auth), Handshake: monitor.OktaHandshake(auth),
+				Decode: func(_ http.Header, b []byte) ([]nhi.Event, error) { return monitor.DecodeOkta(b) }}
+		}},
+	} {
+		if rcv.ref == "" {
+			continue
+		}
+		ref := connector.SecretRef(rcv.ref)
+		if err := ref.Validate(); err != nil {
+			return nhi.WrapError(nhi.CodeInvalid, err, rcv.flag+": "+nhi.ErrorMessage(err))
+		}
+		secret, err := ref.Resolve()
+		if err != nil {
+			return nhi.WrapError(nhi.CodeInvalid, err, rcv.flag+": "+nhi.ErrorMessage(err))
+		}
+		name := ""
+		for _, c := range conns {
+			if c.Info().Platform == rcv.platform {
+				name = c.Info().Name
+				break
+			}
+		}
+		if name == "" {
+			return nhi.Errorf(nhi.CodeInvalid, "%s: no %s connector in the configuration to record its deliveries under", rcv.flag, rcv.platform)
+		}
+		r := rcv.build(secret)
+		r.Metrics = m
+		r.Deliver = func(ctx context.Context, evs []nhi.Event) error { return svc.Ingest(ctx, name, evs) }
+		mux.Handle("/hooks/"+r.Source, r)
+	}
+	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -85,5 +87,26 @@ func TestServe(t *testing.T) {
 		}
 	case <-time.After(40 * time.Second):
 		t.Fatal("serve did not stop after cancellation")
+	}
+}
+
+// TestServeRefusesBadReceivers checks that a push receiver without a connector of its
+// platform, or with an unreadable secret, stops serve before it starts.
+func TestServeRefusesBadReceivers(t *testing.T) {
+	t.Parallel()
+	_, _, cfg := entraTenant(t)
+	secret := filepath.Join(t.TempDir(), "hook")
+	if err := os.WriteFile(secret, []byte("s3cret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ flag, want string }{
+		{"--github-webhook-secret=file:" + secret, "no github connector"},
+		{"--slack-signing-secret=file:" + secret + ".missing", "hook.missing"},
+		{"--okta-hook-authorization=plain-secret", "okta-hook-authorization"},
+	} {
+		code, _, stderr := runCLI(t, "serve", "--config", cfg, "--listen", "127.0.0.1:0", tt.flag)
+		if code != exitUsage || !strings.Contains(stderr, tt.want) {
+			t.Errorf("serve %s = exit %d, %q; want %d mentioning %q", tt.flag, code, stderr, exitUsage, tt.want)
+		}
 	}
 }
