@@ -64,6 +64,10 @@ type Store interface {
 	// Audit is the append-only audit trail.
 	Audit
 
+	// ListChanges returns the recorded changes of the inventory between scans (drift),
+	// oldest first, after f.After (a Seq).
+	ListChanges(ctx context.Context, f ChangeFilter) ([]nhi.Change, error)
+
 	// Cursor returns the saved cursor of a connector instance, or the zero cursor.
 	Cursor(ctx context.Context, connector string) (nhi.Cursor, error)
 	// SaveCursor saves the cursor of a connector instance.
@@ -71,6 +75,17 @@ type Store interface {
 
 	// Close releases the store.
 	Close() error
+}
+
+// ChangeFilter selects changes. Zero fields do not filter; Limit 0 means DefaultLimit.
+type ChangeFilter struct {
+	Platform nhi.Platform
+	Tenant   string
+	Kind     nhi.ChangeKind
+	// After keeps changes with a Seq greater than it; Since changes at or after it.
+	After int64
+	Since time.Time
+	Limit int
 }
 
 // MarkGone says which scopes one scan enumerated completely.

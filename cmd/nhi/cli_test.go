@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -272,6 +273,24 @@ func TestIncrementalScanPicksUpChanges(t *testing.T) {
 	var ids []nhi.Identity
 	if code != exitOK || json.Unmarshal([]byte(out), &ids) != nil || len(ids) != 1 || ids[0].OwnerID != p.GoogleID {
 		t.Errorf("inventory list --app: exit %d %s, %+v", code, errOut, ids)
+	}
+	// The drift between the scans: the new grant and its app, nothing from the first scan.
+	code, out, errOut = runCLI(t, "changes", "--config", cfg, "--output", "json")
+	var kinds []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ch nhi.Change
+		if err := json.Unmarshal([]byte(line), &ch); err != nil {
+			t.Fatalf("changes output %q: %v", line, err)
+		}
+		kinds = append(kinds, string(ch.Kind)+" "+strings.Join(ch.After, " "))
+	}
+	slices.Sort(kinds)
+	want := []string{"app.added ", "identity.added https://mail.google.com/"}
+	if code != exitOK || !slices.Equal(kinds, want) {
+		t.Errorf("changes: exit %d %s, %q; want %q", code, errOut, kinds, want)
+	}
+	if code, _, _ := runCLI(t, "changes", "--config", cfg, "--kind", "nope"); code != exitUsage {
+		t.Errorf("changes --kind nope: exit %d, want %d", code, exitUsage)
 	}
 }
 

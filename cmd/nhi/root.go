@@ -43,7 +43,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.PersistentFlags().StringVarP(&a.cfgPath, "config", "c", "nhi.yaml", "configuration file")
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log level: debug, info, warn, error (logs go to stderr)")
 	root.AddCommand(a.demoCmd(), a.scanCmd(), a.scansCmd(), a.inventoryCmd(), a.appsCmd(), a.findingsCmd(), a.intelCmd(),
-		a.eventsCmd(), a.serveCmd(), a.planCmd(), a.applyCmd(), a.revokeCmd(), a.containCmd(), a.auditCmd(), a.policyCmd(), a.configCmd(), a.versionCmd())
+		a.eventsCmd(), a.changesCmd(), a.serveCmd(), a.planCmd(), a.applyCmd(), a.revokeCmd(), a.containCmd(), a.auditCmd(), a.policyCmd(), a.configCmd(), a.versionCmd())
 	return root
 }
 

@@ -93,7 +93,7 @@ func TestFindingsMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := raw(t, path)
-	for _, q := range []string{`DROP TABLE audit_log`, `DROP TABLE plan_actions`, `DROP TABLE plans`, `DROP TABLE findings`, `DELETE FROM schema_migrations WHERE version >= 2`} {
+	for _, q := range append(undoChanges(), `DROP TABLE audit_log`, `DROP TABLE plan_actions`, `DROP TABLE plans`, `DROP TABLE findings`, `DELETE FROM schema_migrations WHERE version >= 2`) {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

@@ -52,8 +52,8 @@ func TestPlansMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := raw(t, path)
-	for _, q := range []string{`DROP TABLE audit_log`, `DROP TABLE plan_actions`, `DROP TABLE plans`,
-		`DELETE FROM schema_migrations WHERE version >= 3`} {
+	for _, q := range append(undoChanges(), `DROP TABLE audit_log`, `DROP TABLE plan_actions`, `DROP TABLE plans`,
+		`DELETE FROM schema_migrations WHERE version >= 3`) {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

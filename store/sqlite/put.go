@@ -86,14 +86,14 @@ func (db *DB) PutApps(ctx context.Context, scanID string, seen time.Time, apps [
 func identityUpsert() upsert {
 	return upsert{
 		head: `INSERT INTO identities (id, platform, tenant, kind, external_id, name, app_id,
-			owner_id, scope, permissions, credentials, attributes, created_at, last_used_at,
+			owner_id, scope, permissions, credentials, credential_ids, attributes, created_at, last_used_at,
 			expires_at, first_seen, last_seen, gone_at, last_seen_scan) VALUES `,
-		row:  `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
-		cols: 18,
+		row:  `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+		cols: 19,
 		tail: ` ON CONFLICT (id) DO UPDATE SET
 			name = excluded.name, app_id = excluded.app_id, owner_id = excluded.owner_id,
 			scope = excluded.scope, permissions = excluded.permissions,
-			credentials = excluded.credentials, attributes = json_patch(identities.attributes, excluded.attributes),
+			credentials = excluded.credentials, credential_ids = excluded.credential_ids, attributes = json_patch(identities.attributes, excluded.attributes),
 			created_at = CASE excluded.created_at WHEN 0 THEN identities.created_at
 				ELSE excluded.created_at END,
 			last_used_at = CASE WHEN excluded.last_used_at = 0 THEN identities.last_used_at
@@ -142,13 +142,21 @@ func identityArgs(i int, id *nhi.Identity) ([]any, error) {
 	if err != nil {
 		return nil, nhi.WrapError(nhi.CodeInvalid, err, "identity credentials")
 	}
+	credIDs := make([]string, len(id.Credentials))
+	for j, c := range id.Credentials {
+		credIDs[j] = c.ID
+	}
+	ids, err := encodeJSON(credIDs)
+	if err != nil {
+		return nil, nhi.WrapError(nhi.CodeInvalid, err, "identity credential IDs")
+	}
 	attrs, err := encodeAttributes(id.Attributes)
 	if err != nil {
 		return nil, nhi.WrapError(nhi.CodeInvalid, err, "identity attributes")
 	}
-	args := make([]any, 0, 18) // room for the three columns PutIdentities appends
+	args := make([]any, 0, 19) // room for the three columns PutIdentities appends
 	return append(args, nid, string(id.Platform), id.Tenant, string(id.Kind), id.ExternalID,
-		id.Name, id.AppID, id.OwnerID, id.Scope, perms, creds, attrs,
+		id.Name, id.AppID, id.OwnerID, id.Scope, perms, creds, ids, attrs,
 		ms(id.CreatedAt), ms(id.LastUsedAt), ms(id.ExpiresAt)), nil
 }
 

@@ -79,6 +79,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Counts", testCounts},
 		{"Cursors", testCursors},
 		{"Findings", testFindings},
+		{"Changes", testChanges},
 		{"PlansAudit", testPlansAudit},
 		{"Canceled", testCanceled},
 		{"Close", testClose},
