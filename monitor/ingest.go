@@ -124,6 +124,9 @@ func (s *Service) storeFindings(ctx context.Context, name string, fs []nhi.Findi
 	if s.OnFindings != nil {
 		s.OnFindings(ctx, fs)
 	}
+	if s.Alerts != nil {
+		s.Alerts.Send(ctx, fs)
+	}
 	return nil
 }
 

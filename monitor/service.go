@@ -43,8 +43,13 @@ type Service struct {
 	// canceled too; zero means DefaultGrace.
 	Grace time.Duration
 	// OnFindings, if set, receives each batch of behavioural findings after they are
-	// stored (to notify owners, say).
+	// stored.
 	OnFindings func(ctx context.Context, fs []nhi.Finding)
+	// Alerts, if set, routes the behavioural findings and the new high and critical
+	// findings of each scan to the alert sinks; waiting alerts are flushed every
+	// AlertFlush (default 15 s).
+	Alerts     *Router
+	AlertFlush time.Duration
 
 	once     sync.Once
 	mu       sync.Mutex
@@ -78,6 +83,9 @@ func (s *Service) Run(ctx context.Context) error {
 		r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(i)))
 		wg.Go(func() { s.loop(ctx, work, c, r) })
 	}
+	if s.Alerts != nil {
+		wg.Go(func() { s.flushAlerts(ctx) })
+	}
 	finished := make(chan struct{})
 	go func() { wg.Wait(); close(finished) }()
 	select {
@@ -100,6 +108,24 @@ func (s *Service) Run(ctx context.Context) error {
 		<-finished
 	}
 	return nil
+}
+
+// flushAlerts flushes waiting alerts until ctx ends.
+func (s *Service) flushAlerts(ctx context.Context) {
+	every := s.AlertFlush
+	if every <= 0 {
+		every = 15 * time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.Alerts.Flush(ctx)
+		}
+	}
 }
 
 // init prepares the service's state.
@@ -171,13 +197,54 @@ func (s *Service) runTask(ctx context.Context, c connector.Connector, t task) bo
 		s.log().Warn("scheduled scan failed", "connector", name, "task", t.String(), "err", nhi.ErrorMessage(err))
 		return true
 	}
-	s.mu.Lock()
-	s.ready[name], s.lastScan[name] = true, rec
-	s.mu.Unlock()
 	s.log().Info("scheduled scan", "connector", name, "task", t.String(), "status", string(rec.Status),
 		"identities", rec.Counts.Identities, "findings", rec.Counts.Findings)
 	s.refreshGauges(ctx)
+	s.alertScan(ctx, rec)
+	s.mu.Lock()
+	s.ready[name], s.lastScan[name] = true, rec
+	s.mu.Unlock()
 	return false
+}
+
+// alertScan routes the high and critical findings first seen in scan rec, unless rec is
+// its connector's first finished scan: everything is new then, and the inventory, not a
+// flood of alerts, is the way to review it.
+func (s *Service) alertScan(ctx context.Context, rec nhi.Scan) {
+	if s.Alerts == nil {
+		return
+	}
+	scans, err := s.Store.ListScans(ctx, store.ScanFilter{Connector: rec.Connector, Limit: 50})
+	if err != nil {
+		s.log().Warn("alerts: list scans", "err", nhi.ErrorMessage(err))
+		return
+	}
+	earlier := false
+	for _, sc := range scans {
+		if sc.ID != rec.ID && sc.StartedAt.Before(rec.StartedAt) && (sc.Status == nhi.ScanSucceeded || sc.Status == nhi.ScanPartial) {
+			earlier = true
+		}
+	}
+	if !earlier {
+		return
+	}
+	var fresh []nhi.Finding
+	f := store.FindingFilter{Platform: rec.Platform, Tenant: rec.Tenant, MinSeverity: nhi.SeverityHigh, Status: nhi.FindingOpen}
+	_, _, err = store.Walk(0, func(lim int, after string) (store.Page[nhi.Finding], error) {
+		f.Limit, f.After = lim, after
+		return s.Store.ListFindings(ctx, f)
+	}, func(x nhi.Finding) error {
+		if !x.FirstSeen.Before(rec.StartedAt) {
+			fresh = append(fresh, x)
+		}
+		return nil
+	})
+	if err != nil {
+		s.log().Warn("alerts: list new findings", "err", nhi.ErrorMessage(err))
+		return
+	}
+	n := s.Alerts.Send(ctx, fresh)
+	s.log().Debug("alerts of a scan", "connector", rec.Connector, "new_findings", len(fresh), "sent", n)
 }
 
 func (s *Service) now() time.Time {

@@ -23,6 +23,8 @@ type fileConfig struct {
 	Notifications []notificationConfig
 	// Policies are policy files or directories loaded beside the built-in pack.
 	Policies []string
+	// Alerts are where nhi serve sends alerts.
+	Alerts []alertConfig
 }
 
 // connectorConfig is one entry of the connectors list. Settings holds the platform's own
@@ -106,8 +108,10 @@ func parseConfig(path string, b []byte) (*fileConfig, error) {
 			cfg.Notifications = parseNotifications(v, probs)
 		case "policies":
 			cfg.Policies = parsePolicyPaths(v, probs)
+		case "alerts":
+			cfg.Alerts = parseAlerts(v, probs)
 		default:
-			probs.add(k.Line, k.Value, "unknown key (known: database, connectors, notifications, policies)")
+			probs.add(k.Line, k.Value, "unknown key (known: database, connectors, notifications, policies, alerts)")
 		}
 	}
 	if !seenConnectors {

@@ -86,9 +86,16 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	alerts, err := buildRouter(cfg, db)
+	if err != nil {
+		return err
+	}
+	if alerts != nil {
+		alerts.Logger = a.logger()
+	}
 	metrics := monitor.NewMetrics()
 	svc := &monitor.Service{Store: db, Scanner: &scan.Runner{Store: db, Logger: a.logger(), Engine: engine, Policies: policies},
-		Connectors: conns, Schedule: f.sched, Metrics: metrics, Logger: a.logger(), Grace: f.grace}
+		Connectors: conns, Schedule: f.sched, Metrics: metrics, Logger: a.logger(), Grace: f.grace, Alerts: alerts}
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return nhi.WrapError(nhi.CodeInvalid, err, fmt.Sprintf("--listen %s: %v", f.listen, err))

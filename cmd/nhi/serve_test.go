@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +15,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/notify"
 )
 
 // lockedBuffer is a bytes.Buffer safe for a writer and a reader at once.
@@ -109,4 +115,90 @@ func TestServeRefusesBadReceivers(t *testing.T) {
 			t.Errorf("serve %s = exit %d, %q; want %d mentioning %q", tt.flag, code, stderr, exitUsage, tt.want)
 		}
 	}
+}
+
+// TestServeAlertsNewFindings checks that a high finding that appears between two scans
+// reaches a configured signed-webhook alert destination, and the first scan's findings
+// do not.
+func TestServeAlertsNewFindings(t *testing.T) {
+	t.Parallel()
+	sim, est, cfg := entraTenant(t)
+	var mu sync.Mutex
+	var alerts []notify.AlertBody
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if notify.Verify([]byte("0123456789abcdef-alert-secret"), r.Header.Get(notify.SignatureHeader), b, time.Now(), time.Minute) != nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var a notify.AlertBody
+		_ = json.Unmarshal(b, &a)
+		mu.Lock()
+		alerts = append(alerts, a)
+		mu.Unlock()
+	}))
+	t.Cleanup(hook.Close)
+	secret := filepath.Join(t.TempDir(), "alert-secret")
+	if err := os.WriteFile(secret, []byte("0123456789abcdef-alert-secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text, _ := os.ReadFile(cfg)
+	text = append(text, []byte(fmt.Sprintf("alerts:\n  - name: soc\n    type: webhook\n    url: %s\n    secret: file:%s\n    min_severity: high\n",
+		hook.URL, secret))...)
+	if err := os.WriteFile(cfg, text, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stderr lockedBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", cfg, "--listen", "127.0.0.1:0", "--scan-every", "200ms",
+			"--events-every", "1h"}, strings.NewReader(""), io.Discard, &stderr)
+	}()
+	// Let the first scan finish, then give a vendor's app tenant-wide directory write access.
+	waitFor(t, "the first scan", func() bool { return strings.Contains(stderr.String(), "health and metrics") }, &stderr)
+	time.Sleep(500 * time.Millisecond)
+	mu.Lock()
+	first := len(alerts)
+	mu.Unlock()
+	if first != 0 {
+		t.Errorf("%d alerts for the first scan's findings, want none", first)
+	}
+	client, graph := "", ""
+	for _, sp := range est.Microsoft.ServicePrincipals {
+		switch {
+		case sp.AppID == "00000003-0000-0000-c000-000000000000":
+			graph = sp.ObjectID
+		case client == "" && !sp.FirstParty && sp.AccountEnabled:
+			client = sp.ObjectID
+		}
+	}
+	if _, err := sim.AddGrant(client, graph, "", []string{"Directory.ReadWrite.All"}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "an alert of the new finding", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(alerts) > 0
+	}, &stderr)
+	mu.Lock()
+	a := alerts[0]
+	mu.Unlock()
+	if a.Type != notify.AlertType || a.Finding.Severity.Rank() < nhi.SeverityHigh.Rank() || a.Finding.Platform != nhi.PlatformEntra {
+		t.Errorf("alert = %+v", a)
+	}
+	cancel()
+	<-done
+}
+
+// waitFor waits up to 20 s for cond.
+func waitFor(t *testing.T, what string, cond func() bool, stderr *lockedBuffer) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s; stderr:\n%s", what, stderr.String())
 }

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nhiscope/nhi"
+)
+
+// TestParseAlerts checks the alerts list: every problem reported with its line, and a
+// good list accepted.
+func TestParseAlerts(t *testing.T) {
+	t.Parallel()
+	bad := `connectors:
+  - name: google-prod
+    platform: google_workspace
+    admin_email: scanner@example.com
+    credentials: env:NHI_GOOGLE_KEY
+alerts:
+  - name: soc
+    type: pager
+  - name: mail
+    type: email
+    address: smtp.example.com
+    from: not-an-address
+  - name: siem
+    type: syslog
+    network: carrier-pigeon
+    address: siem.example.com:514
+  - name: hook
+    type: webhook
+    url: https://soc.example.com/nhi
+    secret: plain-text-secret
+    min_severity: apocalyptic
+    colour: red
+`
+	_, err := parseConfig("nhi.yaml", []byte(bad))
+	msg := nhi.ErrorMessage(err)
+	for _, want := range []string{
+		`nhi.yaml:7: alerts[0]: type "pager": want webhook, slack, email or syslog`,
+		`nhi.yaml:9: alerts[1]: notify: email: address "smtp.example.com": want host:port; from "not-an-address" is not an email address; no recipient`,
+		`nhi.yaml:13: alerts[2]: notify: syslog network "carrier-pigeon"`,
+		`nhi.yaml:17: alerts[3].min_severity:`,
+		`nhi.yaml:17: alerts[3]: secret: secret reference must be env:NAME or file:PATH`,
+		`nhi.yaml:22: alerts[3].colour: unknown key`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "plain-text-secret") {
+		t.Errorf("the message repeats a literal secret:\n%s", msg)
+	}
+	good := `connectors:
+  - name: google-prod
+    platform: google_workspace
+    admin_email: scanner@example.com
+    credentials: env:NHI_GOOGLE_KEY
+alerts:
+  - name: soc
+    type: webhook
+    url: https://soc.example.com/nhi
+    secret: env:NHI_ALERT_SECRET
+  - name: team
+    type: slack
+    url: env:NHI_SLACK_URL
+    min_severity: critical
+    signals: behavior., app.known_malicious
+  - name: mail
+    type: email
+    address: smtp.example.com:587
+    from: nhi@example.com
+    to: sec@example.com, soc@example.com
+    to_owner: "true"
+  - name: siem
+    type: syslog
+    network: tcp
+    address: siem.example.com:6514
+`
+	cfg, err := parseConfig("nhi.yaml", []byte(good))
+	if err != nil {
+		t.Fatalf("good alerts: %v", err)
+	}
+	if len(cfg.Alerts) != 4 || cfg.Alerts[1].MinSeverity != nhi.SeverityCritical ||
+		strings.Join(cfg.Alerts[1].Signals, "|") != "behavior.|app.known_malicious" || cfg.Alerts[0].MinSeverity != nhi.SeverityHigh {
+		t.Errorf("alerts = %+v", cfg.Alerts)
+	}
+}
