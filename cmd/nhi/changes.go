@@ -16,7 +16,7 @@ import (
 // changesFlags are the flags of nhi changes.
 type changesFlags struct {
 	platform, tenant, kind, since, output string
-	limit                                  int
+	limit                                 int
 }
 
 func (a *app) changesCmd() *cobra.Command {
