@@ -235,3 +235,56 @@ func keys(m map[string][]Detection) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestSnapshotRestore checks that a detector restored from a snapshot of its baselines
+// judges the attack as the one that learned them does: a restart does not start the
+// learning over.
+func TestSnapshotRestore(t *testing.T) {
+	t.Parallel()
+	d := NewDetector(Config{})
+	run(d, baseline(30, 20))
+	b, err := d.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := NewDetector(Config{})
+	if err := again.Restore(b); err != nil {
+		t.Fatal(err)
+	}
+	at := t0.Add(31 * 24 * time.Hour)
+	attack := []nhi.Event{
+		sf("r1", at, nhi.EventAPICall, "203.0.113.7", "python-requests/2.32.4", "entity", "User"),
+		sf("r2", at.Add(time.Minute), nhi.EventAPICall, "203.0.113.7", "python-requests/2.32.4", "entity", "Account"),
+		sf("r3", at.Add(2*time.Minute), nhi.EventAPICall, "203.0.113.7", "python-requests/2.32.4", "entity", "Case"),
+		sf("x1", at.Add(time.Hour), nhi.EventExport, "192.0.2.9", "python-requests/2.32.4", "entity", "Case", "uri", "/jobs/query/750Z"),
+	}
+	want, got := keys(run(d, attack)), keys(run(again, attack))
+	if !slices.Equal(want, got) || len(got) < 3 {
+		t.Errorf("restored detector raised %v, the original %v", got, want)
+	}
+	if err := NewDetector(Config{}).Restore([]byte("not gzip")); err == nil {
+		t.Error("Restore of garbage succeeded")
+	}
+}
+
+// TestFloodIsBounded feeds 100,000 events from as many addresses to one subject and
+// checks that what the detector keeps stays bounded.
+func TestFloodIsBounded(t *testing.T) {
+	t.Parallel()
+	d := NewDetector(Config{})
+	for i := range 100_000 {
+		ip := fmt.Sprintf("10.%d.%d.1", i/256%256, i%256)
+		kind := nhi.EventAPICall
+		if i%10 == 0 {
+			kind = nhi.EventExport
+		}
+		d.Observe(sf(fmt.Sprintf("e%d", i), t0.Add(time.Duration(i)*time.Second), kind, ip,
+			fmt.Sprintf("client-%d/1.0", i), "entity", fmt.Sprintf("Obj%d", i%50), "uri", fmt.Sprintf("/jobs/query/%d", i)))
+	}
+	st := d.subjects[Subject{Platform: nhi.PlatformSalesforce, Tenant: "00Dexample", AppID: "0H4drift", Actor: "005drift"}]
+	if len(st.networks) > maxNetworks || len(st.clients) > maxClients || len(st.recent) > maxRecent ||
+		len(st.days) > maxDays || len(st.exports) > maxExports+24*3600/10+1 {
+		t.Errorf("state grew: %d networks, %d clients, %d recent, %d days, %d exports",
+			len(st.networks), len(st.clients), len(st.recent), len(st.days), len(st.exports))
+	}
+}

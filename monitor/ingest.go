@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,16 +18,20 @@ import (
 // events in the store ("google-prod#events").
 const EventsCursorSuffix = "#events"
 
-// maxPollEvents bounds the events one poll reads; the rest come at the next poll.
-const maxPollEvents = 200_000
+// pollBatch is how many events a poll reads and judges at a time: memory stays bounded
+// by it however many events a platform has waiting.
+const pollBatch = 5000
 
-// errPollFull stops a poll that read maxPollEvents.
-var errPollFull = errors.New("poll full")
+// maxPollBatches bounds the batches of one poll; the rest come at the next poll.
+const maxPollBatches = 200
 
-// poll reads the new audit events of c, runs them through the detector, stores the
-// detections as findings and then saves the cursor, so that a crash before the cursor
-// is saved reads the events again rather than losing them. It returns how many events
-// it read.
+// errBatchFull stops a read at pollBatch events.
+var errBatchFull = errors.New("batch full")
+
+// poll reads the new audit events of c in batches: each batch goes through the detector,
+// its detections are stored as findings, and then the cursor is saved, so that a crash
+// before the cursor is saved reads the batch again rather than losing it. It returns how
+// many events it read.
 func (s *Service) poll(ctx context.Context, c connector.Connector) (int, error) {
 	src := c.(connector.EventSource)
 	name := c.Info().Name
@@ -35,29 +40,73 @@ func (s *Service) poll(ctx context.Context, c connector.Connector) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	var evs []nhi.Event
-	next, err := src.Events(ctx, since, func(ev nhi.Event) error {
-		if len(evs) >= maxPollEvents {
-			return errPollFull
+	total := 0
+	for range maxPollBatches {
+		evs := make([]nhi.Event, 0, 256)
+		next, err := src.Events(ctx, since, func(ev nhi.Event) error {
+			if len(evs) >= pollBatch {
+				return errBatchFull
+			}
+			evs = append(evs, ev)
+			return nil
+		})
+		full := errors.Is(err, errBatchFull)
+		if err != nil && !full {
+			return total, fmt.Errorf("events of %s: %w", name, err)
 		}
-		evs = append(evs, ev)
-		return nil
-	})
-	if err != nil && !errors.Is(err, errPollFull) {
-		return 0, fmt.Errorf("events of %s: %w", name, err)
-	}
-	fs := s.observe(ctx, name, evs)
-	if len(fs) > 0 {
-		if err := s.storeFindings(ctx, name, fs); err != nil {
-			return 0, err
+		total += len(evs)
+		if fs := s.observe(ctx, name, evs); len(fs) > 0 {
+			if err := s.storeFindings(ctx, name, fs); err != nil {
+				return total, err
+			}
+		}
+		if next != "" && next != since {
+			if err := s.Store.SaveCursor(ctx, key, next); err != nil {
+				return total, err
+			}
+			since = next
+		}
+		if !full {
+			break
 		}
 	}
-	if next != "" && next != since {
-		if err := s.Store.SaveCursor(ctx, key, next); err != nil {
-			return 0, err
-		}
+	s.saveBaselines(ctx)
+	return total, nil
+}
+
+// baselinesKey is where the detector's baselines are kept in the store (beside the
+// connectors' cursors).
+const baselinesKey = "monitor#baselines"
+
+// saveBaselines stores the detector's baselines; a failure is logged, not fatal: the
+// next poll saves them again.
+func (s *Service) saveBaselines(ctx context.Context) {
+	s.ingest.mu.Lock()
+	b, err := s.detector.Snapshot()
+	s.ingest.mu.Unlock()
+	if err == nil {
+		err = s.Store.SaveCursor(ctx, baselinesKey, nhi.Cursor(base64.StdEncoding.EncodeToString(b)))
 	}
-	return len(evs), nil
+	if err != nil {
+		s.log().Warn("saving the detector's baselines", "err", nhi.ErrorMessage(err))
+	}
+}
+
+// loadBaselines restores the detector's baselines from the store, if any.
+func (s *Service) loadBaselines(ctx context.Context) {
+	cur, err := s.Store.Cursor(ctx, baselinesKey)
+	if err != nil || cur == "" {
+		return
+	}
+	b, err := base64.StdEncoding.DecodeString(string(cur))
+	if err == nil {
+		s.ingest.mu.Lock()
+		err = s.detector.Restore(b)
+		s.ingest.mu.Unlock()
+	}
+	if err != nil {
+		s.log().Warn("the detector's saved baselines are unreadable; learning again", "err", nhi.ErrorMessage(err))
+	}
 }
 
 // Ingest runs events pushed by a platform (webhooks, event hooks) through the same

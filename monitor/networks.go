@@ -48,8 +48,8 @@ type netRange struct {
 	net         Network
 }
 
-// maxNetworks bounds the ranges one file may hold.
-const maxNetworks = 2_000_000
+// maxRanges bounds the ranges one file may hold.
+const maxRanges = 2_000_000
 
 // ParseNetworks reads a dataset; every malformed line is an error naming its line.
 func ParseNetworks(r io.Reader) (*Networks, error) {
@@ -72,8 +72,8 @@ func ParseNetworks(r io.Reader) (*Networks, error) {
 		} else {
 			n.v6 = append(n.v6, rg)
 		}
-		if len(n.v4)+len(n.v6) > maxNetworks {
-			return nil, fmt.Errorf("networks: more than %d ranges", maxNetworks)
+		if len(n.v4)+len(n.v6) > maxRanges {
+			return nil, fmt.Errorf("networks: more than %d ranges", maxRanges)
 		}
 	}
 	if err := sc.Err(); err != nil {

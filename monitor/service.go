@@ -76,6 +76,7 @@ func (s *Service) Ready() bool {
 // most, and returns.
 func (s *Service) Run(ctx context.Context) error {
 	s.once.Do(s.init)
+	s.loadBaselines(ctx)
 	work, stop := context.WithCancel(context.WithoutCancel(ctx))
 	defer stop()
 	var wg sync.WaitGroup

@@ -12,6 +12,13 @@ import (
 const (
 	maxRecent = 256
 	maxDays   = 60
+	// maxNetworks and maxClients bound the networks and client families a subject
+	// remembers; past them, new ones are judged but not remembered.
+	maxNetworks = 4096
+	maxClients  = 256
+	// maxExports is how many export jobs a subject remembers before the ones older than
+	// a day are forgotten.
+	maxExports = 64
 )
 
 // state is what the detector keeps about one subject.
@@ -68,10 +75,10 @@ func (st *state) record(ev *nhi.Event, cfg Config) {
 		st.last = ev.Time
 	}
 	st.events++
-	if p, ok := prefixOf(cfg, ev.SourceIP); ok {
+	if p, ok := prefixOf(cfg, ev.SourceIP); ok && len(st.networks) < maxNetworks {
 		st.networks[p] = true
 	}
-	if f := clientFamily(ev.UserAgent); f != "" {
+	if f := clientFamily(ev.UserAgent); f != "" && len(st.clients) < maxClients {
 		st.clients[f] = true
 	}
 	switch {
@@ -84,6 +91,13 @@ func (st *state) record(ev *nhi.Event, cfg Config) {
 		if job := jobOf(ev); job != "" {
 			if _, seen := st.exports[job]; !seen {
 				st.exports[job] = exportSeen{at: ev.Time, id: ev.ID, source: ev.SourceIP}
+			}
+			if len(st.exports) > maxExports {
+				for j, ex := range st.exports {
+					if ev.Time.Sub(ex.at) > 24*time.Hour {
+						delete(st.exports, j)
+					}
+				}
 			}
 		}
 	}
