@@ -61,6 +61,10 @@ type Estate struct {
 	GitHub *GitHub
 	// Salesforce is the company's Salesforce org.
 	Salesforce *Salesforce
+	// Slack is the company's Slack Enterprise Grid organization.
+	Slack *Slack
+	// Okta is the company's Okta org.
+	Okta *Okta
 }
 
 // Person is an employee, current or former.

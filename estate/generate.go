@@ -29,7 +29,18 @@ const (
 	streamPeople
 	streamGrants
 	streamMicrosoft
+	streamGitHub
 )
+
+// streamSlack is the PCG stream of the Slack organization, fixed apart from the block above
+// so that phases added there cannot shift it.
+const streamSlack = 101
+
+// streamSalesforce is the PCG stream of the Salesforce org, fixed like streamSlack.
+const streamSalesforce = 103
+
+// streamOkta is the PCG stream of the Okta org, fixed like streamSlack.
+const streamOkta = 104
 
 // Generate builds the estate the options describe. The same options always give the
 // same estate. It returns an *nhi.Error with code nhi.CodeInvalid, listing every
@@ -49,6 +60,12 @@ func Generate(o Options) (*Estate, error) {
 	e.Grants, e.Revoked = genGrants(newRand(o.Seed, streamGrants), o.Now, e.People, e.Vendors)
 	e.Labels = computeLabels(o.Now, e.People, e.Vendors, e.Grants)
 	e.Microsoft = genMicrosoft(newRand(o.Seed, streamMicrosoft), o, e.People, e.Vendors, e.Grants)
+	e.GitHub = genGitHub(newRand(o.Seed, streamGitHub), o, e.People, e.Vendors)
+	e.Labels = append(e.Labels, e.GitHub.Labels...)
+	e.Slack = genSlack(newRand(o.Seed, streamSlack), e)
+	e.Salesforce = genSalesforce(newRand(o.Seed, streamSalesforce), o, e.People, e.Vendors)
+	e.Labels = append(e.Labels, e.Salesforce.Labels...)
+	e.Okta = genOkta(newRand(o.Seed, streamOkta), e)
 	return e, nil
 }
 

@@ -129,8 +129,10 @@ type SFAPIEvent struct {
 	// none.
 	App int32
 	// APIFamily is "REST", "SOAP", "Bulk" or "BulkV2"; Method the HTTP method;
-	// Resource the API resource ("/query", "/jobs/query", "/jobs/query/{id}", "/sobjects");
-	// Entity the object queried or exported ("Account", "Case", "User", ...).
+	// Resource the API resource ("/query", "/jobs/query", "/jobs/query/{id}",
+	// "/jobs/query/{id}/results", "/sobjects", "/limits"; a SOAP call's name, "query");
+	// Entity the object queried or exported ("Account", "Case", "User", ...), empty for
+	// none.
 	APIFamily, Method, Resource, Entity string
 	ClientIP                            string
 	// ClientName is the client's user agent ("python-requests/2.32.4").
@@ -138,6 +140,12 @@ type SFAPIEvent struct {
 	StatusCode int
 	// Rows is the number of records a query or export returned, 0 when not applicable.
 	Rows int
+	// Query is the SOQL of a query request or query job; empty for other requests.
+	Query string
+	// JobID is the ID ("750...") of the Bulk API 2.0 query job a BulkApi2 request
+	// concerns, which the URI of a "/jobs/query/{id}" resource carries; empty for other
+	// requests.
+	JobID string
 }
 
 // SFAttack describes the seeded attack: a vendor's stolen tokens used for recon from
