@@ -37,7 +37,7 @@ func IsCriticalGitHubScope(scope string) bool {
 // IsCriticalGitHubPermission reports whether a GitHub App or fine-grained token
 // permission at level is critical by the generator's own list: write or admin on the
 // permissions that administer the organization or its repositories, manage its members,
-// tokens, roles or runners, or reach secrets and workflows.
+// tokens, roles, runners or webhooks, or reach secrets and workflows.
 func IsCriticalGitHubPermission(perm, level string) bool {
 	if level != "write" && level != "admin" {
 		return false
@@ -45,7 +45,7 @@ func IsCriticalGitHubPermission(perm, level string) bool {
 	switch perm {
 	case "administration", "organization_administration", "members", "secrets", "organization_secrets",
 		"workflows", "organization_personal_access_tokens", "environments", "organization_self_hosted_runners",
-		"dependabot_secrets", "organization_custom_roles":
+		"dependabot_secrets", "organization_custom_roles", "organization_hooks", "repository_hooks":
 		return true
 	}
 	return false

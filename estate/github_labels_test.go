@@ -18,7 +18,7 @@ func wantGitHubLabels(e *Estate) []Label {
 	criticalScopes := []string{"admin:org", "admin:enterprise", "delete_repo", "admin:org_hook", "admin:repo_hook", "site_admin"}
 	criticalPerms := strings.Fields(`administration organization_administration members secrets organization_secrets
 		workflows organization_personal_access_tokens environments organization_self_hosted_runners
-		dependabot_secrets organization_custom_roles`)
+		dependabot_secrets organization_custom_roles organization_hooks repository_hooks`)
 	critical := func(perms ...map[string]string) bool {
 		for _, m := range perms {
 			for p, l := range m {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -144,6 +145,13 @@ func (c *Catalogue) add(name string, b []byte) error {
 // Permission with TierUnknown: unknown is reported as unknown, never as low.
 func (c *Catalogue) Lookup(p nhi.Platform, scope string) (Permission, bool) {
 	perm, ok := c.byKey[key{p, scope}]
+	if !ok && p == nhi.PlatformGitHub && strings.HasSuffix(scope, ":admin") {
+		// A GitHub permission at admin includes write: it is at least as dangerous.
+		if w, found := c.byKey[key{p, strings.TrimSuffix(scope, ":admin") + ":write"}]; found {
+			w.Scope = scope
+			return w, true
+		}
+	}
 	if !ok {
 		return Permission{Platform: p, Scope: scope, Tier: TierUnknown}, false
 	}

@@ -128,3 +128,21 @@ func TestScopeShapesPerPlatform(t *testing.T) {
 		}
 	}
 }
+
+// TestGitHubAdminLevel checks that a GitHub permission at admin level is at least as
+// dangerous as at write, and that an admin level of an unknown permission stays unknown.
+func TestGitHubAdminLevel(t *testing.T) {
+	t.Parallel()
+	c, err := DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := c.Lookup(nhi.PlatformGitHub, "administration:write")
+	a, ok := c.Lookup(nhi.PlatformGitHub, "administration:admin")
+	if !ok || a.Tier != w.Tier || a.Scope != "administration:admin" {
+		t.Errorf("administration:admin = %+v, %v; want the tier of write (%v)", a, ok, w.Tier)
+	}
+	if u, ok := c.Lookup(nhi.PlatformGitHub, "made_up:admin"); ok || u.Tier != TierUnknown {
+		t.Errorf("made_up:admin = %+v, %v; want unknown", u, ok)
+	}
+}

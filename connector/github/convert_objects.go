@@ -115,7 +115,11 @@ func hookIdentity(org string, h *gh.Hook) nhi.Identity {
 		events = append(events, clean(e))
 	}
 	slices.Sort(events)
-	out.Attributes["destination_host"] = host
+	// The risk engine's webhook signals read destination_host (host and port) and
+	// destination_scheme.
+	if scheme, h, ok := strings.Cut(host, "://"); ok {
+		out.Attributes["destination_scheme"], out.Attributes["destination_host"] = scheme, h
+	}
 	out.Attributes["events"] = strings.Join(events, ",")
 	out.Attributes["active"] = boolAttr(h.GetActive())
 	out.Attributes["insecure_ssl"] = boolAttr(cfg.GetInsecureSSL() == "1")

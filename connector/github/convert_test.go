@@ -117,7 +117,7 @@ func TestHookIdentity(t *testing.T) {
 		Config: &gh.HookConfig{URL: gh.Ptr("https://u:p@hooks.example.net/gh/SECRETPATH?key=SECRETQ"),
 			ContentType: gh.Ptr("json"), InsecureSSL: gh.Ptr("1"), Secret: gh.Ptr("********")}}
 	got := hookIdentity("acme", h)
-	want := map[string]string{"destination_host": "https://hooks.example.net", "events": "pull_request,push",
+	want := map[string]string{"destination_host": "hooks.example.net", "destination_scheme": "https", "events": "pull_request,push",
 		"active": "true", "insecure_ssl": "true", "has_secret": "true", "content_type": "json", "last_used": "unknown"}
 	if diff := cmp.Diff(want, got.Attributes); diff != "" {
 		t.Errorf("attributes (-want +got):\n%s", diff)

@@ -43,7 +43,8 @@ func TestDiscoveryDetails(t *testing.T) {
 		if h.Org != 0 || !ok {
 			continue
 		}
-		if want := destination(h.URL); id.Name != want || id.Attributes["destination_host"] != want || strings.Count(want, "/") != 2 {
+		if want := destination(h.URL); id.Name != want || id.Attributes["destination_scheme"]+"://"+id.Attributes["destination_host"] != want ||
+			strings.Count(want, "/") != 2 {
 			t.Errorf("hook %d (%s): name %q, destination %q; want the scheme and host %q", h.ID, h.URL, id.Name,
 				id.Attributes["destination_host"], want)
 		}

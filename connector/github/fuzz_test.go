@@ -81,8 +81,8 @@ func FuzzAnswers(f *testing.F) {
 				}
 				id := hookIdentity("acme", h)
 				checkClean(t, id)
-				_, host, _ := strings.Cut(id.Attributes["destination_host"], "://")
-				if strings.ContainsAny(host, "/?#@") || id.Attributes["destination_host"] != "" && id.Name != id.Attributes["destination_host"] {
+				host := id.Attributes["destination_host"]
+				if strings.ContainsAny(host, "/?#@") || host != "" && id.Name != id.Attributes["destination_scheme"]+"://"+host {
 					t.Errorf("webhook keeps more than its host: %+v", id)
 				}
 			}

@@ -308,3 +308,25 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("owner %q token length %d", s.OwnerLogin(), len(s.OwnerToken()))
 	}
 }
+
+// TestAppPage checks GET /apps/{app_slug}: an installed app's public page names the app
+// and the account that owns it; an unknown slug is 404.
+func TestAppPage(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, smallEstate(), Options{})
+	tok := h.token("acme")
+	a := h.get("/apps/codecov", tok)
+	var page struct {
+		Name  string `json:"name"`
+		Owner struct {
+			Login string `json:"login"`
+		} `json:"owner"`
+	}
+	a.json(t, &page)
+	if a.status != http.StatusOK || page.Name != "Codecov" || page.Owner.Login != "codecov" {
+		t.Errorf("GET /apps/codecov = %d %+v", a.status, page)
+	}
+	if a := h.get("/apps/no-such-app", tok); a.status != http.StatusNotFound {
+		t.Errorf("unknown slug: %d, want 404", a.status)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -103,6 +104,29 @@ func (s *Server) getApp(w http.ResponseWriter, r *http.Request, _ caller) {
 	writeJSON(w, http.StatusOK, map[string]any{"id": a.ID, "slug": a.Slug, "client_id": a.ClientID, "name": a.Name,
 		"node_id": nodeID("A", a.ID), "owner": map[string]any{"login": a.Owner, "type": "Organization"},
 		"permissions": OwnPermissions(), "events": []string{}, "html_url": webHost + "/apps/" + a.Slug})
+}
+
+// getAppBySlug answers GET /apps/{app_slug}: the public page of an app installed in the
+// estate (or nhi's own), with its display name and the account that owns it; 404 for an
+// unknown slug.
+func (s *Server) getAppBySlug(w http.ResponseWriter, r *http.Request, _ caller) {
+	slug := strings.ToLower(r.PathValue("app_slug"))
+	if strings.EqualFold(slug, s.w.app.Slug) {
+		s.getApp(w, r, caller{})
+		return
+	}
+	for i := range s.w.gh.Apps {
+		a := &s.w.gh.Apps[i]
+		if strings.ToLower(a.Slug) != slug {
+			continue
+		}
+		ownerType := "Organization"
+		writeJSON(w, http.StatusOK, map[string]any{"id": a.ID, "slug": a.Slug, "client_id": a.ClientID, "name": a.Name,
+			"node_id": nodeID("A", a.ID), "owner": map[string]any{"login": a.Owner, "type": ownerType},
+			"html_url": webHost + "/apps/" + a.Slug})
+		return
+	}
+	writeError(w, notFound())
 }
 
 // ownByPath returns nhi's installation the path's {id} names, or answers and returns

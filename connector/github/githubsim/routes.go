@@ -73,6 +73,7 @@ func (s *Server) appRoutes(handle func(string, policy, handler)) {
 	handle("GET /orgs/{org}", policy{kinds: appOrOwner, scope: scopePublicOrg}, s.getOrg)
 	handle("GET /orgs/{org}/installation", policy{kinds: jwtOnly, scope: scopePublicOrg}, s.getOrgInstallation)
 	handle("GET /app", policy{kinds: jwtOnly}, s.getApp)
+	handle("GET /apps/{app_slug}", policy{kinds: appOrOwner}, s.getAppBySlug)
 	handle("POST /app/installations/{id}/access_tokens", policy{kinds: jwtOnly}, s.createAccessToken)
 	handle("DELETE /app/installations/{id}", write(policy{kinds: jwtOnly}), s.deleteInstallation)
 	handle("PUT /app/installations/{id}/suspended", write(policy{kinds: jwtOnly}), s.suspendInstallation)
