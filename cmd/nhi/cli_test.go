@@ -306,6 +306,12 @@ func TestInventoryFilters(t *testing.T) {
 		t.Fatalf("only %d identities", len(all))
 	}
 	first := all[0]
+	for _, id := range all {
+		if id.AppID != "" && id.OwnerID != "" {
+			first = id
+			break
+		}
+	}
 	for _, id := range list("--app", first.AppID) {
 		if id.AppID != first.AppID {
 			t.Errorf("--app returned %s of app %s", id.ID, id.AppID)
@@ -341,7 +347,7 @@ func TestPlatformsAreWired(t *testing.T) {
 			t.Errorf("platformByName(%s) fails", p.name)
 		}
 	}
-	for _, want := range []nhi.Platform{nhi.PlatformGoogleWorkspace, nhi.PlatformEntra} {
+	for _, want := range []nhi.Platform{nhi.PlatformGoogleWorkspace, nhi.PlatformEntra, nhi.PlatformGitHub, nhi.PlatformSlack} {
 		if !seen[want] {
 			t.Errorf("%s is not wired", want)
 		}

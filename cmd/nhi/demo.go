@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
@@ -16,7 +18,9 @@ import (
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
 	"github.com/nhiscope/nhi/connector/entra/entrasim"
+	"github.com/nhiscope/nhi/connector/github/githubsim"
 	"github.com/nhiscope/nhi/connector/googleworkspace/googleworkspacesim"
+	"github.com/nhiscope/nhi/connector/slack/slacksim"
 	"github.com/nhiscope/nhi/estate"
 )
 
@@ -59,9 +63,13 @@ type demoEnv struct {
 	est     *estate.Estate
 	sim     *googleworkspacesim.Server
 	msSim   *entrasim.Server
+	ghSim   *githubsim.Server
+	slSim   *slacksim.Server
 	srvs    []*http.Server
 	url     string
 	msURL   string
+	ghURL   string
+	slURL   string
 	dir     string
 	cfgPath string
 	cfg     *fileConfig
@@ -80,8 +88,8 @@ func (a *app) runDemo(ctx context.Context, f demoFlags) error {
 	if !keep {
 		dbPath = filepath.Join(env.dir, "nhi-demo.db")
 	}
-	fmt.Fprintf(a.stdout, "Simulated company %s: %s people, Google Workspace admin API at %s, Microsoft Graph at %s\n\n",
-		env.est.Options.Domain, count(int64(len(env.est.People))), env.url, env.msURL)
+	fmt.Fprintf(a.stdout, "Simulated company %s: %s people. Simulated APIs on loopback: Google Workspace %s, Microsoft Graph %s, GitHub %s, Slack %s\n\n",
+		env.est.Options.Domain, count(int64(len(env.est.People))), env.url, env.msURL, env.ghURL, env.slURL)
 	db, err := a.openStore(ctx, dbPath, false)
 	if err != nil {
 		return err
@@ -145,10 +153,25 @@ func startDemo(f demoFlags) (*demoEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: Entra simulator: %w", err)
 	}
-	env := &demoEnv{est: est, sim: sim, msSim: msSim}
+	ghSim, err := githubsim.New(est, githubsim.Options{Now: time.Now})
+	if err != nil {
+		return nil, fmt.Errorf("demo: GitHub simulator: %w", err)
+	}
+	slSim, err := slacksim.New(est, slacksim.Options{Now: time.Now})
+	if err != nil {
+		return nil, fmt.Errorf("demo: Slack simulator: %w", err)
+	}
+	env := &demoEnv{est: est, sim: sim, msSim: msSim, ghSim: ghSim, slSim: slSim}
 	if env.url, err = env.serve(f.addr, sim); err == nil {
 		host, _, _ := net.SplitHostPort(f.addr)
-		env.msURL, err = env.serve(net.JoinHostPort(host, "0"), msSim)
+		for _, s := range []struct {
+			url *string
+			h   http.Handler
+		}{{&env.msURL, msSim}, {&env.ghURL, ghSim}, {&env.slURL, slSim}} {
+			if *s.url, err = env.serve(net.JoinHostPort(host, "0"), s.h); err != nil {
+				break
+			}
+		}
 	}
 	if err == nil {
 		err = env.writeConfig()
@@ -193,6 +216,14 @@ func (e *demoEnv) writeConfig() error {
 	if admin == nil {
 		return errors.New("demo: the simulated company has no active admin")
 	}
+	github, err := e.githubConfig(dir)
+	if err != nil {
+		return err
+	}
+	slackToken := filepath.Join(dir, "slack-token")
+	if err := os.WriteFile(slackToken, []byte(e.slSim.Token()), 0o600); err != nil {
+		return fmt.Errorf("demo: write Slack token: %w", err)
+	}
 	text := fmt.Sprintf(`# nhi configuration for the demo's simulated tenants.
 connectors:
   - name: google-demo
@@ -208,13 +239,46 @@ connectors:
     client_secret: file:%s
     graph_url: %s
     token_url: %s
-`, admin.Email, key, e.url, e.msSim.TenantID(), clientID, secretFile, e.msSim.GraphURL(e.msURL), e.msSim.TokenURL(e.msURL))
+%s  - name: slack-demo
+    platform: slack
+    enterprise_id: %s
+    app_id: A0NHIDEMO1
+    token: file:%s
+    api_url: %s
+    audit_url: %s
+`, admin.Email, key, e.url, e.msSim.TenantID(), clientID, secretFile, e.msSim.GraphURL(e.msURL), e.msSim.TokenURL(e.msURL),
+		github, e.slSim.EnterpriseID(), slackToken, e.slSim.APIURL(e.slURL), e.slSim.AuditURL(e.slURL))
 	e.cfgPath = filepath.Join(dir, "nhi.yaml")
 	if err := os.WriteFile(e.cfgPath, []byte(text), 0o600); err != nil {
 		return fmt.Errorf("demo: write config: %w", err)
 	}
 	e.cfg, err = parseConfig(e.cfgPath, []byte(text))
 	return err
+}
+
+// githubConfig writes the GitHub App's key and the owner token of the simulated
+// organizations into dir and returns their connector entries, one per organization.
+func (e *demoEnv) githubConfig(dir string) (string, error) {
+	appID, clientID, key := e.ghSim.App()
+	keyFile, tokenFile := filepath.Join(dir, "github-app.pem"), filepath.Join(dir, "github-owner-token")
+	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	if err := os.WriteFile(keyFile, pemKey, 0o600); err != nil {
+		return "", fmt.Errorf("demo: write GitHub key: %w", err)
+	}
+	if err := os.WriteFile(tokenFile, []byte(e.ghSim.OwnerToken()), 0o600); err != nil {
+		return "", fmt.Errorf("demo: write GitHub token: %w", err)
+	}
+	var b strings.Builder
+	for _, org := range e.est.GitHub.Orgs {
+		inst, ok := e.ghSim.InstallationID(org.Login)
+		if !ok {
+			return "", fmt.Errorf("demo: nhi's app is not installed on %s", org.Login)
+		}
+		fmt.Fprintf(&b, "  - name: github-%s\n    platform: github\n    organization: %s\n    app_id: %d\n    client_id: %s\n"+
+			"    installation_id: %d\n    private_key: file:%s\n    token: file:%s\n    api_url: %s/\n",
+			org.Login, org.Login, appID, clientID, inst, keyFile, tokenFile, strings.TrimSuffix(e.ghURL, "/"))
+	}
+	return b.String(), nil
 }
 
 func (e *demoEnv) close() {

@@ -23,6 +23,8 @@ func platforms() []platform {
 	return []platform{
 		{name: nhi.PlatformGoogleWorkspace, check: checkGoogle, build: buildGoogle},
 		{name: nhi.PlatformEntra, check: checkEntra, build: buildEntra},
+		{name: nhi.PlatformGitHub, check: checkGitHub, build: buildGitHub},
+		{name: nhi.PlatformSlack, check: checkSlack, build: buildSlack},
 	}
 }
 
