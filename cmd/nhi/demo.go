@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -20,6 +21,7 @@ import (
 	"github.com/nhiscope/nhi/connector/entra/entrasim"
 	"github.com/nhiscope/nhi/connector/github/githubsim"
 	"github.com/nhiscope/nhi/connector/googleworkspace/googleworkspacesim"
+	"github.com/nhiscope/nhi/connector/salesforce/salesforcesim"
 	"github.com/nhiscope/nhi/connector/slack/slacksim"
 	"github.com/nhiscope/nhi/estate"
 )
@@ -60,19 +62,23 @@ func (a *app) demoCmd() *cobra.Command {
 // demoEnv is a running simulated estate: one simulator per platform, each on its own
 // loopback port, and a configuration that points the real connectors at them.
 type demoEnv struct {
-	est     *estate.Estate
-	sim     *googleworkspacesim.Server
-	msSim   *entrasim.Server
-	ghSim   *githubsim.Server
-	slSim   *slacksim.Server
-	srvs    []*http.Server
-	url     string
-	msURL   string
-	ghURL   string
-	slURL   string
-	dir     string
-	cfgPath string
-	cfg     *fileConfig
+	est   *estate.Estate
+	sim   *googleworkspacesim.Server
+	msSim *entrasim.Server
+	ghSim *githubsim.Server
+	slSim *slacksim.Server
+	sfSim *salesforcesim.Server
+	srvs  []*http.Server
+	url   string
+	msURL string
+	ghURL string
+	slURL string
+	sfURL string
+	// sfConsumer is the consumer key of nhi's connected app in the Salesforce simulator.
+	sfConsumer string
+	dir        string
+	cfgPath    string
+	cfg        *fileConfig
 }
 
 func (a *app) runDemo(ctx context.Context, f demoFlags) error {
@@ -88,8 +94,8 @@ func (a *app) runDemo(ctx context.Context, f demoFlags) error {
 	if !keep {
 		dbPath = filepath.Join(env.dir, "nhi-demo.db")
 	}
-	fmt.Fprintf(a.stdout, "Simulated company %s: %s people. Simulated APIs on loopback: Google Workspace %s, Microsoft Graph %s, GitHub %s, Slack %s\n\n",
-		env.est.Options.Domain, count(int64(len(env.est.People))), env.url, env.msURL, env.ghURL, env.slURL)
+	fmt.Fprintf(a.stdout, "Simulated company %s: %s people. Simulated APIs on loopback: Google Workspace %s, Microsoft Graph %s, GitHub %s, Slack %s, Salesforce %s\n\n",
+		env.est.Options.Domain, count(int64(len(env.est.People))), env.url, env.msURL, env.ghURL, env.slURL, env.sfURL)
 	db, err := a.openStore(ctx, dbPath, false)
 	if err != nil {
 		return err
@@ -161,13 +167,17 @@ func startDemo(f demoFlags) (*demoEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: Slack simulator: %w", err)
 	}
-	env := &demoEnv{est: est, sim: sim, msSim: msSim, ghSim: ghSim, slSim: slSim}
+	sfSim, err := salesforcesim.New(est, salesforcesim.Options{Now: time.Now})
+	if err != nil {
+		return nil, fmt.Errorf("demo: Salesforce simulator: %w", err)
+	}
+	env := &demoEnv{est: est, sim: sim, msSim: msSim, ghSim: ghSim, slSim: slSim, sfSim: sfSim}
 	if env.url, err = env.serve(f.addr, sim); err == nil {
 		host, _, _ := net.SplitHostPort(f.addr)
 		for _, s := range []struct {
 			url *string
 			h   http.Handler
-		}{{&env.msURL, msSim}, {&env.ghURL, ghSim}, {&env.slURL, slSim}} {
+		}{{&env.msURL, msSim}, {&env.ghURL, ghSim}, {&env.slURL, slSim}, {&env.sfURL, sfSim}} {
 			if *s.url, err = env.serve(net.JoinHostPort(host, "0"), s.h); err != nil {
 				break
 			}
@@ -220,6 +230,17 @@ func (e *demoEnv) writeConfig() error {
 	if err != nil {
 		return err
 	}
+	sfKey, sfUser := filepath.Join(dir, "salesforce-key.pem"), ""
+	{
+		var key *rsa.PrivateKey
+		var consumer string
+		consumer, key, sfUser = e.sfSim.Client()
+		pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+		if err := os.WriteFile(sfKey, pemKey, 0o600); err != nil {
+			return fmt.Errorf("demo: write Salesforce key: %w", err)
+		}
+		e.sfConsumer = consumer
+	}
 	slackToken := filepath.Join(dir, "slack-token")
 	if err := os.WriteFile(slackToken, []byte(e.slSim.Token()), 0o600); err != nil {
 		return fmt.Errorf("demo: write Slack token: %w", err)
@@ -246,8 +267,15 @@ connectors:
     token: file:%s
     api_url: %s
     audit_url: %s
+  - name: salesforce-demo
+    platform: salesforce
+    login_url: %s
+    consumer_key: %s
+    username: %s
+    private_key: file:%s
 `, admin.Email, key, e.url, e.msSim.TenantID(), clientID, secretFile, e.msSim.GraphURL(e.msURL), e.msSim.TokenURL(e.msURL),
-		github, e.slSim.EnterpriseID(), slackToken, e.slSim.APIURL(e.slURL), e.slSim.AuditURL(e.slURL))
+		github, e.slSim.EnterpriseID(), slackToken, e.slSim.APIURL(e.slURL), e.slSim.AuditURL(e.slURL),
+		e.sfURL, e.sfConsumer, sfUser, sfKey)
 	e.cfgPath = filepath.Join(dir, "nhi.yaml")
 	if err := os.WriteFile(e.cfgPath, []byte(text), 0o600); err != nil {
 		return fmt.Errorf("demo: write config: %w", err)

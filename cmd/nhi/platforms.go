@@ -25,6 +25,7 @@ func platforms() []platform {
 		{name: nhi.PlatformEntra, check: checkEntra, build: buildEntra},
 		{name: nhi.PlatformGitHub, check: checkGitHub, build: buildGitHub},
 		{name: nhi.PlatformSlack, check: checkSlack, build: buildSlack},
+		{name: nhi.PlatformSalesforce, check: checkSalesforce, build: buildSalesforce},
 	}
 }
 
