@@ -81,6 +81,37 @@ func loadDirectory(ctx context.Context, db store.Store) (directoryView, error) {
 	return v, nil
 }
 
+// platformEmails returns the emails the people of platform p have in any of its tenants,
+// by external ID: one account seen in several tenants (a GitHub login in two
+// organizations, one with SAML) is one person, and the email one tenant knows holds for
+// the others.
+func platformEmails(ctx context.Context, db store.Store, p nhi.Platform) (map[string]string, error) {
+	out := map[string]string{}
+	f := store.PersonFilter{Platform: p, IncludeGone: true}
+	_, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Person], error) {
+		f.Limit, f.After = lim, after
+		return db.ListPeople(ctx, f)
+	}, func(person nhi.Person) error {
+		if person.Email != "" {
+			out[person.ExternalID] = person.Email
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: list %s people: %w", p, err)
+	}
+	return out, nil
+}
+
+// withEmails fills the missing emails of people from emails (by external ID).
+func withEmails(people map[string]*nhi.Person, emails map[string]string) {
+	for _, person := range people {
+		if person.Email == "" {
+			person.Email = emails[person.ExternalID]
+		}
+	}
+}
+
 // correlate gives the active people of a platform that is no directory the status the
 // directories give their email: suspended or departed there makes them so here. An
 // email of a domain the directories cover, with no account in any of them, is a person

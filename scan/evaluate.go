@@ -55,6 +55,11 @@ func evaluate(ctx context.Context, db store.Store, engine *risk.Engine, policies
 		if err != nil {
 			return ev, err
 		}
+		emails, err := platformEmails(ctx, db, p)
+		if err != nil {
+			return ev, err
+		}
+		withEmails(people, emails)
 		ev.Correlated = correlate(people, dir)
 	}
 	apps, err := loadApps(ctx, db, p, tenant)
