@@ -6,8 +6,9 @@ import (
 )
 
 // oktaLabels derives the ground-truth labels of the org from its own data, with no engine
-// code: tokens' labels first (in Tokens order), then active service apps' (in Apps
-// order), then consents'. Subjects are the connector's ExternalIDs (LabelPlatformOkta).
+// code: tokens' labels first (in Tokens order), then service apps' (in Apps order:
+// inactive ones too, which keep their grants and get them back when reactivated), then
+// consents'. Subjects are the connector's ExternalIDs (LabelPlatformOkta).
 //   - permission.critical: a token whose creator holds a critical admin role
 //     (IsCriticalOktaRole: the token acts with the creator's privileges), a service app
 //     granted a critical scope, a consent holding one (IsCriticalOktaScope);
@@ -40,7 +41,7 @@ func oktaLabels(now time.Time, o *Okta) []Label {
 	}
 	for i := range o.Apps {
 		a := &o.Apps[i]
-		if !a.Service() || a.Status != OktaAppActive {
+		if !a.Service() {
 			continue
 		}
 		owner(a.CreatedBy, a.ID)

@@ -209,6 +209,10 @@ func TestOktaLabelRules(t *testing.T) {
 		{RiskOwnerDeparted, "okta", "0oa1"},
 		{RiskPermissionCritical, "okta", "0oa1"},
 		{RiskUsageStale, "okta", "0oa2"},
+		// An inactive service app keeps its grants: reactivated, it has them back.
+		{RiskOwnerDeparted, "okta", "0oa3"},
+		{RiskPermissionCritical, "okta", "0oa3"},
+		{RiskUsageStale, "okta", "0oa3"},
 		{RiskOwnerSuspended, "okta", "00uB/0oa4"},
 		{RiskPermissionCritical, "okta", "00uB/0oa4"},
 	}

@@ -190,13 +190,17 @@ type SlackAudit struct {
 }
 
 // IsCriticalSlackScope reports whether scope is critical by the generator's own ground
-// truth: the legacy everything-scopes (admin, client, bot), every admin.*:write scope
-// (they change the organization), and im:history (every direct message of the token's
-// user). The list is the generator's, independent of the risk catalogue on purpose.
+// truth: the legacy everything-scopes (admin, client, bot) and the admin.*:write scopes
+// that change who is in the organization, what apps it runs or how it is configured.
+// Managing user groups and information barriers, and reading one user's direct messages
+// (im:history), are high, not critical. The list is the generator's, independent of the
+// risk catalogue on purpose.
 func IsCriticalSlackScope(scope string) bool {
 	switch scope {
-	case "admin", "client", "bot", "im:history":
+	case "admin", "client", "bot":
 		return true
+	case "admin.usergroups:write", "admin.barriers:write":
+		return false
 	}
 	return strings.HasPrefix(scope, "admin.") && strings.HasSuffix(scope, ":write")
 }

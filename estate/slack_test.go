@@ -155,7 +155,8 @@ func TestIsCriticalSlackScope(t *testing.T) {
 	t.Parallel()
 	tests := map[string]bool{
 		"admin": true, "client": true, "bot": true, "admin.apps:write": true, "admin.users:write": true,
-		"im:history": true, "admin.apps:read": false, "channels:history": false, "chat:write": false,
+		"im:history": false, "admin.usergroups:write": false, "admin.barriers:write": false, "admin.apps:read": false,
+		"channels:history": false, "chat:write": false,
 		"users:read": false, "": false, "admin.": false,
 	}
 	for scope, want := range tests {

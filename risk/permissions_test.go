@@ -118,8 +118,8 @@ func TestScopeShapesPerPlatform(t *testing.T) {
 		"aws":             regexp.MustCompile(`^(arn:aws:iam::aws:policy/[A-Za-z0-9_/-]+|\*|[a-z0-9-]+:(\*|[A-Za-z]+))$`),
 		"github":          regexp.MustCompile(`^[a-z_]+(:[a-z_]+)?$`),
 		"microsoft_entra": regexp.MustCompile(`^[A-Za-z_.-]+$`),
-		"okta":            regexp.MustCompile(`^(okta\.[A-Za-z]+\.(manage|read)|[a-z_]+)$`),
-		"salesforce":      regexp.MustCompile(`^([a-z_]+|[A-Z][A-Za-z]+)$`), // OAuth scopes; system permissions
+		"okta":            regexp.MustCompile(`^(okta\.[A-Za-z]+\.(manage|read)|[a-z_]+|[A-Z_]+)$`), // scopes; admin roles
+		"salesforce":      regexp.MustCompile(`^([a-z_]+|[A-Z][A-Za-z]+)$`),                         // OAuth scopes; system permissions
 		"slack":           regexp.MustCompile(`^[a-z._]+(:[a-z._:]+)?$|^incoming-webhook$`),
 	}
 	for _, p := range c.All() {

@@ -347,7 +347,7 @@ func TestPlatformsAreWired(t *testing.T) {
 			t.Errorf("platformByName(%s) fails", p.name)
 		}
 	}
-	for _, want := range []nhi.Platform{nhi.PlatformGoogleWorkspace, nhi.PlatformEntra, nhi.PlatformGitHub, nhi.PlatformSlack, nhi.PlatformSalesforce} {
+	for _, want := range []nhi.Platform{nhi.PlatformGoogleWorkspace, nhi.PlatformEntra, nhi.PlatformGitHub, nhi.PlatformSlack, nhi.PlatformSalesforce, nhi.PlatformOkta} {
 		if !seen[want] {
 			t.Errorf("%s is not wired", want)
 		}

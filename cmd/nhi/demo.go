@@ -21,6 +21,7 @@ import (
 	"github.com/nhiscope/nhi/connector/entra/entrasim"
 	"github.com/nhiscope/nhi/connector/github/githubsim"
 	"github.com/nhiscope/nhi/connector/googleworkspace/googleworkspacesim"
+	"github.com/nhiscope/nhi/connector/okta/oktasim"
 	"github.com/nhiscope/nhi/connector/salesforce/salesforcesim"
 	"github.com/nhiscope/nhi/connector/slack/slacksim"
 	"github.com/nhiscope/nhi/estate"
@@ -68,12 +69,14 @@ type demoEnv struct {
 	ghSim *githubsim.Server
 	slSim *slacksim.Server
 	sfSim *salesforcesim.Server
+	okSim *oktasim.Server
 	srvs  []*http.Server
 	url   string
 	msURL string
 	ghURL string
 	slURL string
 	sfURL string
+	okURL string
 	// sfConsumer is the consumer key of nhi's connected app in the Salesforce simulator.
 	sfConsumer string
 	dir        string
@@ -94,8 +97,8 @@ func (a *app) runDemo(ctx context.Context, f demoFlags) error {
 	if !keep {
 		dbPath = filepath.Join(env.dir, "nhi-demo.db")
 	}
-	fmt.Fprintf(a.stdout, "Simulated company %s: %s people. Simulated APIs on loopback: Google Workspace %s, Microsoft Graph %s, GitHub %s, Slack %s, Salesforce %s\n\n",
-		env.est.Options.Domain, count(int64(len(env.est.People))), env.url, env.msURL, env.ghURL, env.slURL, env.sfURL)
+	fmt.Fprintf(a.stdout, "Simulated company %s: %s people. Simulated APIs on loopback: Google Workspace %s, Microsoft Graph %s, GitHub %s, Slack %s, Salesforce %s, Okta %s\n\n",
+		env.est.Options.Domain, count(int64(len(env.est.People))), env.url, env.msURL, env.ghURL, env.slURL, env.sfURL, env.okURL)
 	db, err := a.openStore(ctx, dbPath, false)
 	if err != nil {
 		return err
@@ -171,13 +174,17 @@ func startDemo(f demoFlags) (*demoEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: Salesforce simulator: %w", err)
 	}
-	env := &demoEnv{est: est, sim: sim, msSim: msSim, ghSim: ghSim, slSim: slSim, sfSim: sfSim}
+	okSim, err := oktasim.New(est, oktasim.Options{Now: time.Now})
+	if err != nil {
+		return nil, fmt.Errorf("demo: Okta simulator: %w", err)
+	}
+	env := &demoEnv{est: est, sim: sim, msSim: msSim, ghSim: ghSim, slSim: slSim, sfSim: sfSim, okSim: okSim}
 	if env.url, err = env.serve(f.addr, sim); err == nil {
 		host, _, _ := net.SplitHostPort(f.addr)
 		for _, s := range []struct {
 			url *string
 			h   http.Handler
-		}{{&env.msURL, msSim}, {&env.ghURL, ghSim}, {&env.slURL, slSim}, {&env.sfURL, sfSim}} {
+		}{{&env.msURL, msSim}, {&env.ghURL, ghSim}, {&env.slURL, slSim}, {&env.sfURL, sfSim}, {&env.okURL, okSim}} {
 			if *s.url, err = env.serve(net.JoinHostPort(host, "0"), s.h); err != nil {
 				break
 			}
@@ -241,6 +248,10 @@ func (e *demoEnv) writeConfig() error {
 		}
 		e.sfConsumer = consumer
 	}
+	oktaToken := filepath.Join(dir, "okta-token")
+	if err := os.WriteFile(oktaToken, []byte(oktasim.DefaultAPIToken), 0o600); err != nil {
+		return fmt.Errorf("demo: write Okta token: %w", err)
+	}
 	slackToken := filepath.Join(dir, "slack-token")
 	if err := os.WriteFile(slackToken, []byte(e.slSim.Token()), 0o600); err != nil {
 		return fmt.Errorf("demo: write Slack token: %w", err)
@@ -273,9 +284,13 @@ connectors:
     consumer_key: %s
     username: %s
     private_key: file:%s
+  - name: okta-demo
+    platform: okta
+    org_url: %s
+    token: file:%s
 `, admin.Email, key, e.url, e.msSim.TenantID(), clientID, secretFile, e.msSim.GraphURL(e.msURL), e.msSim.TokenURL(e.msURL),
 		github, e.slSim.EnterpriseID(), slackToken, e.slSim.APIURL(e.slURL), e.slSim.AuditURL(e.slURL),
-		e.sfURL, e.sfConsumer, sfUser, sfKey)
+		e.sfURL, e.sfConsumer, sfUser, sfKey, e.okSim.OrgURL(e.okURL), oktaToken)
 	e.cfgPath = filepath.Join(dir, "nhi.yaml")
 	if err := os.WriteFile(e.cfgPath, []byte(text), 0o600); err != nil {
 		return fmt.Errorf("demo: write config: %w", err)

@@ -26,6 +26,7 @@ func platforms() []platform {
 		{name: nhi.PlatformGitHub, check: checkGitHub, build: buildGitHub},
 		{name: nhi.PlatformSlack, check: checkSlack, build: buildSlack},
 		{name: nhi.PlatformSalesforce, check: checkSalesforce, build: buildSalesforce},
+		{name: nhi.PlatformOkta, check: checkOkta, build: buildOkta},
 	}
 }
 

@@ -40,6 +40,7 @@ func (s *scan) serviceApps(ctx context.Context) error {
 		return err
 	}
 	complete := true
+	used, usedKnown := s.serviceUse(ctx, s.c.env.Clock()())
 	for _, a := range services {
 		var grants []grant
 		err := list(ctx, s.api, "/api/v1/apps/"+url.PathEscape(a.ID)+"/grants?limit="+pageSize, func(p []grant) error {
@@ -55,7 +56,12 @@ func (s *scan) serviceApps(ctx context.Context) error {
 				Err: s.c.mapError(err, "the scope grants of app "+a.ID)})
 			continue
 		}
-		if err := s.report(ctx, a, s.c.serviceIdentity(a, grants)); err != nil {
+		id := s.c.serviceIdentity(a, grants)
+		id.LastUsedAt = used[a.ID]
+		if !usedKnown && id.LastUsedAt.IsZero() {
+			id.Attributes["last_used"] = "unknown"
+		}
+		if err := s.report(ctx, a, id); err != nil {
 			return err
 		}
 	}

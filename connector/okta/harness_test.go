@@ -135,6 +135,10 @@ func truth(e *estate.Estate) connectortest.Truth {
 			continue
 		}
 		ti := connectortest.TruthIdentity{ExternalID: a.ID, Kind: nhi.KindServiceAccount, AppID: a.ID, CreatedAt: a.Created}
+		// Its last use is its last access token in the System Log's 90 days.
+		if !a.LastUsed.IsZero() && e.Options.Now.Sub(a.LastUsed) <= 90*24*time.Hour {
+			ti.LastUsedAt = a.LastUsed
+		}
 		for _, g := range o.GrantsOf(i) {
 			ti.Scopes = append(ti.Scopes, g.Scope)
 			ti.OwnerID = o.Users[g.CreatedBy].ID

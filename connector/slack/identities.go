@@ -50,7 +50,8 @@ func (s *scan) reportHooks(ctx context.Context) error {
 			id := strings.TrimPrefix(h.id, "svc:")
 			err := s.identity(ctx, nhi.Identity{Kind: nhi.KindWebhook, ExternalID: id, Name: "Incoming webhook to " + clean(h.channel),
 				OwnerID: h.user, Scope: webhookScope(team), Permissions: []nhi.Permission{{Scope: "incoming-webhook"}},
-				CreatedAt: h.at, Attributes: map[string]string{"channel": clean(h.channel), "team": team, "direction": "incoming"}})
+				CreatedAt: h.at, Attributes: map[string]string{"channel": clean(h.channel), "team": team, "direction": "incoming",
+					"last_used": "unknown"}}) // Slack shows no use of an incoming webhook
 			if err != nil {
 				return err
 			}

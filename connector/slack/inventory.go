@@ -172,6 +172,7 @@ func (s *scan) reportApp(ctx context.Context, id, name string, perms []nhi.Permi
 			attrs["owner_status"] = "departed"
 		}
 	}
+	attrs["last_used"] = "unknown" // Slack shows no use of an app's installation
 	s.apps[id] = true
 	if err := s.r.App(ctx, nhi.App{Platform: nhi.PlatformSlack, Tenant: c.cfg.tenant(), ExternalID: id, Name: name}); err != nil {
 		return &reporterError{err}
