@@ -91,11 +91,14 @@ func (d *Detector) exportDeleted(ev *nhi.Event, st *state) *Detection {
 			ev.Time.Sub(ex.at).Round(time.Second))}}
 }
 
-// reconThenExport reports an export preceded, within cfg.ReconWindow, by queries of
-// cfg.ReconObjects or more distinct objects: recon, then bulk export. Its confidence is
-// higher when the export came from a network the queries did not.
+// reconThenExport reports the first export of a subject that never exported, preceded,
+// within cfg.ReconWindow, by queries of cfg.ReconObjects or more distinct objects:
+// recon, then bulk export. Its confidence is higher when the export came from a network
+// the queries did not.
 func (d *Detector) reconThenExport(ev *nhi.Event, st *state) *Detection {
-	if ev.Kind != nhi.EventExport {
+	// A subject that exported before (a data loader's nightly sync) exports as a matter
+	// of course; the pattern is a token that never did, once its baseline is learned.
+	if ev.Kind != nhi.EventExport || st.exported > 0 || !d.learned(st, ev.Time) {
 		return nil
 	}
 	if job := jobOf(ev); job != "" {
@@ -138,7 +141,8 @@ func (d *Detector) reconThenExport(ev *nhi.Event, st *state) *Detection {
 
 // volume reports a day whose count is far above the subject's own baseline: more than
 // SpikeMADs median absolute deviations above the median of the past SpikeDays or more
-// days, and at least SpikeMin. It is reported once per day, when the count crosses.
+// days, more than SpikeRatio times that median, and at least SpikeMin. It is reported
+// once per day, when the count crosses.
 func (d *Detector) volume(ev *nhi.Event, st *state) *Detection {
 	day := ev.Time.UTC().Truncate(24 * time.Hour)
 	if st.spiked.Equal(day) {
@@ -158,7 +162,7 @@ func (d *Detector) volume(ev *nhi.Event, st *state) *Detection {
 		return nil
 	}
 	med, mad := medianMAD(past)
-	limit := med + float64(d.cfg.SpikeMADs)*max(mad, 1)
+	limit := max(med+float64(d.cfg.SpikeMADs)*max(mad, 1), med*float64(d.cfg.SpikeRatio))
 	if today < d.cfg.SpikeMin || float64(today) <= limit {
 		return nil
 	}

@@ -21,8 +21,10 @@ type Config struct {
 	PrefixV4, PrefixV6 int
 	// SpikeDays is how many past days of counts a volume judgement needs (default 7);
 	// SpikeMADs how many median absolute deviations above the median a day's count must
-	// be (default 6); SpikeMin the least count that can be a spike (default 100).
-	SpikeDays, SpikeMADs, SpikeMin int
+	// be (default 6), and SpikeRatio how many times the median (default 3): far above
+	// the subject's own spread and its own level both; SpikeMin the least count that can
+	// be a spike (default 100).
+	SpikeDays, SpikeMADs, SpikeRatio, SpikeMin int
 	// ReconWindow is how far back before an export the queries that make recon are
 	// looked for (default 24 h); ReconObjects how many distinct objects they must cover
 	// (default 3).
@@ -59,6 +61,7 @@ func (c Config) withDefaults() Config {
 	def(&c.PrefixV6, 48)
 	def(&c.SpikeDays, 7)
 	def(&c.SpikeMADs, 6)
+	def(&c.SpikeRatio, 3)
 	def(&c.SpikeMin, 100)
 	defDur(&c.ReconWindow, 24*time.Hour)
 	def(&c.ReconObjects, 3)
@@ -139,12 +142,18 @@ func (d *Detector) state(s Subject) *state {
 
 // Observe reads one event and returns the detections it completes. Events must come in
 // time order per subject; an event older than the subject's last is judged but does not
-// move its clock back.
+// move its clock back. Only events of an app's token (AppID set) are judged.
 func (d *Detector) Observe(ev nhi.Event) []Detection {
 	if ev.Actor == "" && ev.AppID == "" {
 		return nil
 	}
 	st := d.state(subjectOf(&ev))
+	if ev.AppID == "" {
+		// A person acting in their own name (a browser sign-in, an admin's change) is not
+		// a non-human identity: it is recorded, for the baselines, but not judged.
+		st.record(&ev, d.cfg)
+		return nil
+	}
 	var out []Detection
 	for _, check := range []func(*nhi.Event, *state) *Detection{
 		d.dormant, d.ownerGone, d.newNetwork, d.newClient, d.exportDeleted, d.reconThenExport,

@@ -35,6 +35,8 @@ type subjectState struct {
 	Days          []daySnapshot `json:"days,omitempty"`
 	Spiked        time.Time     `json:"spiked,omitzero"`
 	OwnerReported time.Time     `json:"owner_reported,omitzero"`
+	Exported      int           `json:"exported,omitempty"`
+	ExportDay     time.Time     `json:"export_day,omitzero"`
 }
 
 type querySnap struct {
@@ -62,7 +64,7 @@ func (d *Detector) Snapshot() ([]byte, error) {
 	snap := snapshot{Version: snapshotVersion}
 	for subj, st := range d.subjects {
 		ss := subjectState{Subject: subj, First: st.first, Last: st.last, Events: st.events, Spiked: st.spiked,
-			OwnerReported: st.ownerReported}
+			OwnerReported: st.ownerReported, Exported: st.exported, ExportDay: st.exportDay}
 		for p := range st.networks {
 			ss.Networks = append(ss.Networks, p.String())
 		}
@@ -115,6 +117,7 @@ func (d *Detector) Restore(b []byte) error {
 	for _, ss := range snap.Subjects {
 		st := newState()
 		st.first, st.last, st.events, st.spiked, st.ownerReported = ss.First, ss.Last, ss.Events, ss.Spiked, ss.OwnerReported
+		st.exported, st.exportDay = ss.Exported, ss.ExportDay
 		for _, n := range ss.Networks {
 			p, err := netip.ParsePrefix(n)
 			if err != nil {

@@ -32,8 +32,12 @@ type state struct {
 	clients  map[string]bool
 	// recent are the subject's latest queries (object, address, event), oldest first.
 	recent []query
-	// exports are the export jobs seen, by job ID, with the export event.
-	exports map[string]exportSeen
+	// exports are the export jobs seen, by job ID, with the export event; exported
+	// counts the export days seen before the current one.
+	exports  map[string]exportSeen
+	exported int
+	// exportDay is the day of the latest export.
+	exportDay time.Time
 	// days are the counts of events per day (UTC), oldest first; spiked says which day's
 	// spike was already reported.
 	days   []dayCount
@@ -88,6 +92,14 @@ func (st *state) record(ev *nhi.Event, cfg Config) {
 			st.recent = st.recent[len(st.recent)-maxRecent:]
 		}
 	case ev.Kind == nhi.EventExport:
+		// Exports of the day that first exported are one episode: a day later, exporting
+		// is what this subject does.
+		if day := ev.Time.UTC().Truncate(24 * time.Hour); day.After(st.exportDay) {
+			if !st.exportDay.IsZero() {
+				st.exported++
+			}
+			st.exportDay = day
+		}
 		if job := jobOf(ev); job != "" {
 			if _, seen := st.exports[job]; !seen {
 				st.exports[job] = exportSeen{at: ev.Time, id: ev.ID, source: ev.SourceIP}

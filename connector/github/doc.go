@@ -56,9 +56,10 @@
 //   - KindOAuthGrant "cred/<credential_id>" (OAuth app token, AppID its app).
 //   - KindDeployKey "<repo>/<key id>": contents:read or contents:write, the key's SHA256
 //     fingerprint. Scope "deploy-keys:<org>/<repo>".
-//   - KindWebhook "hook/<id>": Name and attribute destination_host are the URL's scheme
+//   - KindWebhook "hook/<id>": Name is the URL's scheme
 //     and host only (its path, query and user information can hold secrets and are never
-//     kept); attributes events, active, insecure_ssl, has_secret, content_type.
+//     kept; destination_scheme and destination_host carry them apart); attributes events,
+//     active, insecure_ssl, has_secret, content_type.
 //
 // Tokens are never kept: a classic token's fingerprint is "…" and its last four
 // characters, a key's its SHA256 fingerprint. NeverExpires is set only on personal access
