@@ -229,8 +229,8 @@ type personSeen struct {
 	found  bool
 }
 
-// resolve returns the identity of subj: the identity of its app owned by its actor
-// (or, with no actor, the app's only identity). Lookups are cached.
+// resolve returns the identity of subj: the identity of its app owned by its actor, the
+// most recently used when there are several. Lookups are cached.
 func (in *ingester) resolve(ctx context.Context, subj Subject) (nhi.Identity, bool) {
 	if in.ids == nil {
 		in.ids = map[Subject]identitySeen{}
@@ -238,11 +238,21 @@ func (in *ingester) resolve(ctx context.Context, subj Subject) (nhi.Identity, bo
 	if seen, ok := in.ids[subj]; ok {
 		return seen.id, seen.found
 	}
-	f := store.IdentityFilter{Platform: subj.Platform, Tenant: subj.Tenant, AppID: subj.AppID, Owner: subj.Actor, Limit: 2}
+	if subj.AppID == "" {
+		in.ids[subj] = identitySeen{}
+		return nhi.Identity{}, false
+	}
+	f := store.IdentityFilter{Platform: subj.Platform, Tenant: subj.Tenant, AppID: subj.AppID, Owner: subj.Actor, Limit: 100}
 	page, err := in.db.ListIdentities(ctx, f)
 	seen := identitySeen{}
-	if err == nil && len(page.Items) == 1 && (subj.AppID != "" || subj.Actor != "") {
-		seen = identitySeen{id: page.Items[0], found: true}
+	if err == nil && subj.AppID != "" {
+		// One actor may hold several tokens of one app (Salesforce keeps a refresh token
+		// per authorization): the events are the one most recently used.
+		for _, id := range page.Items {
+			if !seen.found || id.LastUsedAt.After(seen.id.LastUsedAt) {
+				seen = identitySeen{id: id, found: true}
+			}
+		}
 	}
 	in.ids[subj] = seen
 	return seen.id, seen.found

@@ -33,6 +33,7 @@ type demoFlags struct {
 	serve  bool
 	addr   string
 	quota  int
+	attack bool
 }
 
 func (a *app) demoCmd() *cobra.Command {
@@ -45,7 +46,8 @@ func (a *app) demoCmd() *cobra.Command {
 			"SQLite database and prints what a security engineer looks at first. No credentials,\n" +
 			"no internet.\n\n" +
 			"--db PATH keeps the database (otherwise it is deleted at exit);\n" +
-			"--serve keeps the simulators running so you can scan them again with nhi scan.",
+			"--serve keeps the simulators running so you can scan them again with nhi scan;\n" +
+			"--attack then replays a stolen vendor token on Salesforce and shows nhi detect and contain it.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runDemo(cmd.Context(), f)
@@ -53,6 +55,7 @@ func (a *app) demoCmd() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.IntVar(&f.people, "people", 500, fmt.Sprintf("people in the simulated company (%d to %d)", estate.MinPeople, estate.MaxPeople))
+	fl.BoolVar(&f.attack, "attack", false, "after the scan, replay the estate's stolen-token attack on Salesforce live: detection, alert and automatic containment as they happen")
 	fl.Int64Var(&f.seed, "seed", 42, "seed of the simulated company (the same seed gives the same company)")
 	fl.BoolVar(&f.serve, "serve", false, "keep the simulator running after the scan, until interrupted")
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:0", "loopback address for the simulator")
@@ -121,6 +124,11 @@ func (a *app) runDemo(ctx context.Context, f demoFlags) error {
 	}
 	if err := a.summarize(ctx, db, dbPath, keep); err != nil {
 		return err
+	}
+	if f.attack {
+		if err := a.replayAttack(ctx, env.est, env.dir); err != nil {
+			return err
+		}
 	}
 	if f.serve {
 		return a.serveDemo(ctx, env, dbPath)

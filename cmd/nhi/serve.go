@@ -14,7 +14,9 @@ import (
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
 	"github.com/nhiscope/nhi/monitor"
+	"github.com/nhiscope/nhi/policy"
 	"github.com/nhiscope/nhi/scan"
+	"github.com/nhiscope/nhi/store"
 )
 
 // serveFlags are the flags of nhi serve.
@@ -95,7 +97,8 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	}
 	metrics := monitor.NewMetrics()
 	svc := &monitor.Service{Store: db, Scanner: &scan.Runner{Store: db, Logger: a.logger(), Engine: engine, Policies: policies},
-		Connectors: conns, Schedule: f.sched, Metrics: metrics, Logger: a.logger(), Grace: f.grace, Alerts: alerts}
+		Connectors: conns, Schedule: f.sched, Metrics: metrics, Logger: a.logger(), Grace: f.grace, Alerts: alerts,
+		OnFindings: a.containment(db, policies)}
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return nhi.WrapError(nhi.CodeInvalid, err, fmt.Sprintf("--listen %s: %v", f.listen, err))
@@ -118,6 +121,28 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 		a.logger().Warn("http shutdown", "err", err)
 	}
 	return runErr
+}
+
+// containment returns what nhi serve does with new behavioural findings: the policies
+// are evaluated on their identities at once; plans of enforce-mode policies without
+// approval run immediately (verified and audited), the others wait for review. The
+// executor is built at each use, so that its targets are the tenants the latest scans
+// found.
+func (a *app) containment(db store.Store, policies *policy.Set) func(context.Context, []nhi.Finding) {
+	if policies == nil {
+		return nil
+	}
+	return func(ctx context.Context, fs []nhi.Finding) {
+		x, err := a.executor(ctx, db, monitor.ContainActor, false)
+		if err != nil {
+			a.logger().Error("containment: no executor", "err", nhi.ErrorMessage(err))
+			return
+		}
+		c := &monitor.Containment{Store: db, Policies: policies, Executor: x, Logger: a.logger()}
+		if _, err := c.Respond(ctx, fs); err != nil {
+			a.logger().Error("containment", "err", nhi.ErrorMessage(err))
+		}
+	}
 }
 
 // serveMux routes the health, readiness and metrics endpoints.

@@ -202,3 +202,19 @@ func waitFor(t *testing.T, what string, cond func() bool, stderr *lockedBuffer) 
 	}
 	t.Fatalf("timed out waiting for %s; stderr:\n%s", what, stderr.String())
 }
+
+// TestDemoAttack runs the attack replay: detections, alerts and the containment appear,
+// and every token of the attacked app is revoked.
+func TestDemoAttack(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := runCLI(t, "demo", "--people", "60", "--seed", "3", "--attack")
+	if code != exitOK {
+		t.Fatalf("demo --attack: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"detection  CRITICAL behavior.recon_then_export", "alert      CRITICAL Recon, then bulk export",
+		"contained  plan", "done       every"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
