@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -26,6 +27,8 @@ type serveFlags struct {
 	grace  time.Duration
 	// The secrets of the push receivers, as env:NAME or file:PATH references.
 	githubSecret, slackSecret, oktaAuth string
+	// networks is the path of the offline IP-to-ASN and provider dataset.
+	networks string
 }
 
 func (a *app) serveCmd() *cobra.Command {
@@ -53,6 +56,7 @@ func (a *app) serveCmd() *cobra.Command {
 	fl.DurationVar(&f.sched.Scan, "scan-every", time.Hour, "interval between incremental scans")
 	fl.DurationVar(&f.sched.Events, "events-every", 5*time.Minute, "interval between audit-event polls")
 	fl.DurationVar(&f.grace, "grace", monitor.DefaultGrace, "how long running work may finish after a stop signal")
+	fl.StringVar(&f.networks, "networks", "", "offline IP-to-ASN and provider dataset (CSV cidr,asn,org,kind with kind hosting, tor or isp): a first use from a hosting provider or Tor exit weighs more; replace the file and restart to refresh it")
 	fl.StringVar(&f.githubSecret, "github-webhook-secret", "", "receive GitHub organization webhooks on POST /hooks/github, signed with this secret (env:NAME or file:PATH)")
 	fl.StringVar(&f.slackSecret, "slack-signing-secret", "", "receive Slack Events API deliveries on POST /hooks/slack, signed with this signing secret (env:NAME or file:PATH)")
 	fl.StringVar(&f.oktaAuth, "okta-hook-authorization", "", "receive Okta event hooks on /hooks/okta with this Authorization header value (env:NAME or file:PATH)")
@@ -95,10 +99,23 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	if alerts != nil {
 		alerts.Logger = a.logger()
 	}
+	var detect monitor.Config
+	if f.networks != "" {
+		file, err := os.Open(f.networks)
+		if err != nil {
+			return nhi.WrapError(nhi.CodeInvalid, err, "--networks: "+err.Error())
+		}
+		detect.Networks, err = monitor.ParseNetworks(file)
+		file.Close()
+		if err != nil {
+			return nhi.WrapError(nhi.CodeInvalid, err, "--networks "+f.networks+": "+err.Error())
+		}
+		fmt.Fprintf(a.stderr, "nhi serve: %d network ranges from %s\n", detect.Networks.Len(), f.networks)
+	}
 	metrics := monitor.NewMetrics()
 	svc := &monitor.Service{Store: db, Scanner: &scan.Runner{Store: db, Logger: a.logger(), Engine: engine, Policies: policies},
 		Connectors: conns, Schedule: f.sched, Metrics: metrics, Logger: a.logger(), Grace: f.grace, Alerts: alerts,
-		OnFindings: a.containment(db, policies)}
+		OnFindings: a.containment(db, policies), Detect: detect}
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return nhi.WrapError(nhi.CodeInvalid, err, fmt.Sprintf("--listen %s: %v", f.listen, err))

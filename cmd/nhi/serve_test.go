@@ -218,3 +218,17 @@ func TestDemoAttack(t *testing.T) {
 		}
 	}
 }
+
+// TestServeNetworksFile checks that a malformed networks dataset stops serve with its line.
+func TestServeNetworksFile(t *testing.T) {
+	t.Parallel()
+	_, _, cfg := entraTenant(t)
+	bad := filepath.Join(t.TempDir(), "networks.csv")
+	if err := os.WriteFile(bad, []byte("cidr,asn,org,kind\n203.0.113.0/24,64500,Example,cloud\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "serve", "--config", cfg, "--listen", "127.0.0.1:0", "--networks", bad)
+	if code != exitUsage || !strings.Contains(stderr, "line 2") {
+		t.Errorf("serve --networks (bad kind) = exit %d, %q; want %d naming line 2", code, stderr, exitUsage)
+	}
+}
