@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	slackgo "github.com/slack-go/slack"
+
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
 )
@@ -112,19 +114,25 @@ func (s *scan) listUsers(ctx context.Context) error {
 	return nil
 }
 
-// teamUsers pages users.list of one workspace (team_id only with an org-level token).
+// teamUsers pages users.list of one workspace (team_id only with an org-level token)
+// through slack-go.
 func (s *scan) teamUsers(ctx context.Context, team string) error {
-	p := url.Values{"limit": {"200"}}
+	opts := []slackgo.GetUsersOption{slackgo.GetUsersOptionLimit(200), slackgo.GetUsersOptionIncludeLocale(false)}
 	if s.c.grid() {
-		p.Set("team_id", team)
+		opts = append(opts, slackgo.GetUsersOptionTeamID(team))
 	}
+	p := s.c.api(s.progress()).GetUsersPaginated(opts...)
 	for {
-		var page usersPage
-		if err := s.c.call(ctx, request{method: "users.list", params: p}, s.progress(), &page); err != nil {
-			return err
+		var err error
+		p, err = p.Next(ctx)
+		switch {
+		case p.Done(err):
+			return nil // the page before was the last
+		case err != nil:
+			return sdkError(err, "users.list")
 		}
 		s.r.Progress(connector.Progress{Kind: connector.ProgressPage, Resource: "users"})
-		for _, m := range page.Members {
+		for _, m := range p.Users {
 			if s.users[m.ID] != nil {
 				continue // a member of several workspaces
 			}
@@ -137,10 +145,6 @@ func (s *scan) teamUsers(ctx context.Context, team string) error {
 				return err
 			}
 		}
-		if page.Meta.NextCursor == "" {
-			return nil
-		}
-		p.Set("cursor", page.Meta.NextCursor)
 	}
 }
 

@@ -17,12 +17,24 @@
 //     scopes asked for and those Slack flags sensitive) and the custom integrations of
 //     the integration logs, with a cursor that neither repeats nor loses an event.
 //
-// It speaks the Web API and the Audit Logs API as typed REST over net/http (no Slack SDK
-// is in the module; github.com/slack-go/slack v0.36.0 covers these methods, the Audit
-// Logs API aside, should the project take it on). It needs an org-level user token of an
-// Org Owner with the scopes Scopes returns. With a workspace token (a plan without
-// Enterprise Grid, Config.TeamID) it degrades: apps come from the integration log
-// without Slack's sensitivity flags, events from the integration log alone, and
-// Unavailable lists what cannot be detected. Throttled calls (429) are retried after
-// Retry-After, server errors a few times with backoff; errors carry nhi codes.
+// It calls the Web API through github.com/slack-go/slack where slack-go covers the
+// method and keeps the fields nhi reads: auth.teams.list (ListTeamsContext), users.list
+// (GetUsersPaginated), bots.info (GetBotInfoContext) and admin.apps.approved.list,
+// admin.apps.restricted.list and admin.apps.requests.list (AdminApps*ListContext, whose
+// scopes keep is_sensitive). slack-go's HTTP client is the connector's own transport,
+// which sends these reads as GET with the token in the Authorization header only,
+// waits out throttling after Retry-After, retries server errors, refuses redirects and
+// caps answers; slack-go's error answers (SlackErrorResponse, RateLimitedError) map to
+// the same nhi codes as the plain calls'. The rest are plain typed REST calls over
+// net/http: team.integrationLogs, admin.apps.uninstall and admin.apps.restrict, which
+// slack-go lacks (its apps.uninstall is another method, an app removing itself), and
+// the Audit Logs API, whose slack-go entries (GetAuditLogsContext) drop details.new_scope
+// and previous_scope, the scope expansions events report.
+//
+// It needs an org-level user token of an Org Owner with the scopes Scopes returns. With a
+// workspace token (a plan without Enterprise Grid, Config.TeamID) it degrades: apps come
+// from the integration log without Slack's sensitivity flags, events from the
+// integration log alone, and Unavailable lists what cannot be detected. Throttled calls
+// (429) are retried after Retry-After, server errors a few times with backoff; errors
+// carry nhi codes.
 package slack

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	slackgo "github.com/slack-go/slack"
+
 	"github.com/nhiscope/nhi"
 )
 
@@ -187,36 +189,41 @@ func logKind(change string) nhi.EventKind {
 }
 
 // requestEvents returns the organization's pending app requests made from oldest (epoch
-// seconds) on, as events.
+// seconds) on, as events; admin.apps.requests.list goes through slack-go.
 func (c *Connector) requestEvents(ctx context.Context, oldest int64) ([]nhi.Event, error) {
+	api := c.api(nil)
 	var out []nhi.Event
-	p := url.Values{"limit": {"1000"}, "enterprise_id": {c.cfg.EnterpriseID}}
-	for {
-		var page requestsPage
-		if err := c.call(ctx, request{method: "admin.apps.requests.list", params: p}, nil, &page); err != nil {
-			return nil, err
+	for cursor := ""; ; {
+		page, err := api.AdminAppsRequestsListContext(ctx, slackgo.AdminAppsListOptionLimit(1000),
+			slackgo.AdminAppsListOptionEnterpriseID(c.cfg.EnterpriseID), slackgo.AdminAppsListOptionCursor(cursor))
+		if err != nil {
+			return nil, sdkError(err, "admin.apps.requests.list")
 		}
-		for _, q := range page.Requests {
-			if q.DateCreated < oldest {
-				continue
+		for _, q := range page.AppRequests {
+			if q.DateCreated >= oldest {
+				out = append(out, c.requestEvent(q))
 			}
-			var scopes, sensitive []string
-			for _, sc := range q.Scopes {
-				scopes = append(scopes, sc.Name)
-				if sc.IsSensitive {
-					sensitive = append(sensitive, sc.Name)
-				}
-			}
-			details := map[string]string{"team": clean(q.Team.ID), "scopes": clean(strings.Join(scopes, ","))}
-			setList(details, "sensitive_scopes", sensitive)
-			out = append(out, nhi.Event{ID: clean(q.ID), Platform: nhi.PlatformSlack, Tenant: c.cfg.tenant(),
-				Time: time.Unix(q.DateCreated, 0).UTC(), Kind: nhi.EventOther, Activity: "app_requested",
-				Actor: clean(q.User.ID), AppID: clean(q.App.ID), TargetID: clean(q.App.ID), Target: clean(q.App.Name),
-				Result: "pending", Details: details})
 		}
-		if page.Meta.NextCursor == "" {
+		if cursor = page.ResponseMetadata.Cursor; cursor == "" {
 			return out, nil
 		}
-		p.Set("cursor", page.Meta.NextCursor)
 	}
+}
+
+// requestEvent maps a pending app request to an "app_requested" event with the scopes
+// asked for and those Slack flags sensitive.
+func (c *Connector) requestEvent(q slackgo.AdminAppRequest) nhi.Event {
+	var scopes, sensitive []string
+	for _, sc := range q.Scopes {
+		scopes = append(scopes, sc.Name)
+		if sc.IsSensitive {
+			sensitive = append(sensitive, sc.Name)
+		}
+	}
+	details := map[string]string{"team": clean(q.Team.ID), "scopes": clean(strings.Join(scopes, ","))}
+	setList(details, "sensitive_scopes", sensitive)
+	return nhi.Event{ID: clean(q.ID), Platform: nhi.PlatformSlack, Tenant: c.cfg.tenant(),
+		Time: time.Unix(q.DateCreated, 0).UTC(), Kind: nhi.EventOther, Activity: "app_requested",
+		Actor: clean(q.User.ID), AppID: clean(q.App.ID), TargetID: clean(q.App.ID), Target: clean(q.App.Name),
+		Result: "pending", Details: details}
 }

@@ -2,30 +2,32 @@ package slack
 
 import (
 	"context"
-	"net/url"
 	"slices"
 	"strings"
+
+	slackgo "github.com/slack-go/slack"
 
 	"github.com/nhiscope/nhi"
 )
 
 // listBots reports the bots of installed apps that bots.info says are not deleted,
 // created when their app was installed, with their last action from the audit log.
+// bots.info goes through slack-go.
 func (s *scan) listBots(ctx context.Context) error {
+	api := s.c.api(s.progress())
 	for _, uid := range s.order {
 		m := s.users[uid]
 		if !m.isBot || m.botID == "" {
 			continue
 		}
-		var info botInfo
-		p := url.Values{"bot": {m.botID}}
+		q := slackgo.GetBotInfoParameters{Bot: m.botID}
 		if s.c.grid() {
-			p.Set("team_id", m.team)
+			q.TeamID = m.team
 		}
-		if err := s.c.call(ctx, request{method: "bots.info", params: p}, s.progress(), &info); err != nil {
-			return err
+		b, err := api.GetBotInfoContext(ctx, q)
+		if err != nil {
+			return sdkError(err, "bots.info")
 		}
-		b := info.Bot
 		if b.Deleted || !s.apps[b.AppID] {
 			continue
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	slackgo "github.com/slack-go/slack"
+
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
 )
@@ -52,8 +54,8 @@ func (c *Connector) auditPages(ctx context.Context, params url.Values, progress 
 // from its integration log.
 func (s *scan) listApps(ctx context.Context) error {
 	type found struct {
-		app    wireApp
-		scopes []wireScope
+		app    slackgo.AdminApp
+		scopes []slackgo.AdminAppScope
 		teams  []string
 		org    bool
 	}
@@ -64,7 +66,7 @@ func (s *scan) listApps(ctx context.Context) error {
 	}
 	targets := append([]string{""}, s.teams...)
 	for _, team := range targets {
-		err := s.c.approved(ctx, team, s.progress(), func(a wireApp, scopes []wireScope) {
+		err := s.c.approved(ctx, team, s.progress(), func(a slackgo.AdminApp, scopes []slackgo.AdminAppScope) {
 			f := byID[a.ID]
 			if f == nil {
 				f = &found{app: a, scopes: scopes}
@@ -105,26 +107,27 @@ func (s *scan) listApps(ctx context.Context) error {
 	return s.complete(ctx, scopeApps)
 }
 
-// approved pages admin.apps.approved.list of the organization (team "") or a workspace.
-func (c *Connector) approved(ctx context.Context, team string, progress func(connector.Progress), fn func(wireApp, []wireScope)) error {
-	p := url.Values{"limit": {"1000"}}
+// approved pages admin.apps.approved.list of the organization (team "") or a workspace
+// through slack-go.
+func (c *Connector) approved(ctx context.Context, team string, progress func(connector.Progress),
+	fn func(slackgo.AdminApp, []slackgo.AdminAppScope)) error {
+	api := c.api(progress)
+	where := slackgo.AdminAppsListOptionTeamID(team)
 	if team == "" {
-		p.Set("enterprise_id", c.cfg.EnterpriseID)
-	} else {
-		p.Set("team_id", team)
+		where = slackgo.AdminAppsListOptionEnterpriseID(c.cfg.EnterpriseID)
 	}
-	for {
-		var page appsPage
-		if err := c.call(ctx, request{method: "admin.apps.approved.list", params: p}, progress, &page); err != nil {
-			return err
+	for cursor := ""; ; {
+		page, err := api.AdminAppsApprovedListContext(ctx, slackgo.AdminAppsListOptionLimit(1000), where,
+			slackgo.AdminAppsListOptionCursor(cursor))
+		if err != nil {
+			return sdkError(err, "admin.apps.approved.list")
 		}
-		for _, a := range page.Approved {
+		for _, a := range page.ApprovedApps {
 			fn(a.App, a.Scopes)
 		}
-		if page.Meta.NextCursor == "" {
+		if cursor = page.ResponseMetadata.Cursor; cursor == "" {
 			return nil
 		}
-		p.Set("cursor", page.Meta.NextCursor)
 	}
 }
 

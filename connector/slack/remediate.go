@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 
+	slackgo "github.com/slack-go/slack"
+
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
 )
@@ -84,7 +86,7 @@ func (c *Connector) Verify(ctx context.Context, a nhi.Action) (connector.Verific
 	}
 	var where []string
 	for _, team := range append([]string{""}, teams...) {
-		err := c.approved(ctx, team, nil, func(w wireApp, _ []wireScope) {
+		err := c.approved(ctx, team, nil, func(w slackgo.AdminApp, _ []slackgo.AdminAppScope) {
 			if w.ID == app {
 				where = append(where, cmpOr(team, "org-wide"))
 			}
@@ -107,46 +109,47 @@ func (c *Connector) Verify(ctx context.Context, a nhi.Action) (connector.Verific
 	return v, nil
 }
 
-// restricted reports whether admin.apps.restricted.list of the organization lists app.
+// restricted reports whether admin.apps.restricted.list of the organization lists app;
+// it is called through slack-go.
 func (c *Connector) restricted(ctx context.Context, app string) (bool, error) {
-	p := url.Values{"limit": {"1000"}, "enterprise_id": {c.cfg.EnterpriseID}}
-	for {
-		var page restrictedPage
-		if err := c.call(ctx, request{method: "admin.apps.restricted.list", params: p}, nil, &page); err != nil {
-			return false, err
+	api := c.api(nil)
+	for cursor := ""; ; {
+		page, err := api.AdminAppsRestrictedListContext(ctx, slackgo.AdminAppsListOptionLimit(1000),
+			slackgo.AdminAppsListOptionEnterpriseID(c.cfg.EnterpriseID), slackgo.AdminAppsListOptionCursor(cursor))
+		if err != nil {
+			return false, sdkError(err, "admin.apps.restricted.list")
 		}
-		for _, a := range page.Restricted {
+		for _, a := range page.RestrictedApps {
 			if a.App.ID == app {
 				return true, nil
 			}
 		}
-		if page.Meta.NextCursor == "" {
+		if cursor = page.ResponseMetadata.Cursor; cursor == "" {
 			return false, nil
 		}
-		p.Set("cursor", page.Meta.NextCursor)
 	}
 }
 
 // workspaces returns the IDs of the workspaces the token reaches: those auth.teams.list
-// names for an organization, the configured one for a workspace token.
+// (through slack-go) names for an organization, the configured one for a workspace
+// token.
 func (c *Connector) workspaces(ctx context.Context, progress func(connector.Progress)) ([]string, error) {
 	if !c.grid() {
 		return []string{c.cfg.TeamID}, nil
 	}
+	api := c.api(progress)
 	var out []string
-	p := url.Values{"limit": {"1000"}}
-	for {
-		var page teamsPage
-		if err := c.call(ctx, request{method: "auth.teams.list", params: p}, progress, &page); err != nil {
-			return nil, err
+	for cursor := ""; ; {
+		teams, next, err := api.ListTeamsContext(ctx, slackgo.ListTeamsParameters{Limit: 1000, Cursor: cursor})
+		if err != nil {
+			return nil, sdkError(err, "auth.teams.list")
 		}
-		for _, t := range page.Teams {
+		for _, t := range teams {
 			out = append(out, t.ID)
 		}
-		if page.Meta.NextCursor == "" {
+		if cursor = next; cursor == "" {
 			break
 		}
-		p.Set("cursor", page.Meta.NextCursor)
 	}
 	slices.Sort(out)
 	return slices.Compact(out), nil

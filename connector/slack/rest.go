@@ -33,7 +33,7 @@ type envelope struct {
 	Needed string `json:"needed"`
 }
 
-// request is one Web API or Audit Logs API call.
+// request is one Web API or Audit Logs API call, plain or from slack-go (see sdkRequest).
 type request struct {
 	// post sends a form body (changes); reads are GET.
 	post bool
@@ -43,9 +43,20 @@ type request struct {
 	params url.Values
 }
 
-// call makes r, retrying throttled answers (after Retry-After) and server errors, and
-// decodes the answer into out. A Slack error ({"ok":false}) is a *slackError.
+// call makes r, a plain call (a method slack-go lacks), and decodes the answer into out.
+// A Slack error ({"ok":false}) is a *slackError.
 func (c *Connector) call(ctx context.Context, r request, progress func(connector.Progress), out any) error {
+	status, _, body, err := c.exchange(ctx, r, progress)
+	if err != nil {
+		return err
+	}
+	return decode(status, body, r.method, out)
+}
+
+// exchange makes r, retrying throttled answers (after Retry-After) and server errors, and
+// returns the first answer that is neither. Throttling or failing beyond the retry
+// bounds is an error: a *slackError, or the network's.
+func (c *Connector) exchange(ctx context.Context, r request, progress func(connector.Progress)) (int, http.Header, []byte, error) {
 	throttled, failures := 0, 0
 	for {
 		status, header, body, err := c.send(ctx, r)
@@ -55,13 +66,13 @@ func (c *Connector) call(ctx context.Context, r request, progress func(connector
 		var wait time.Duration
 		switch {
 		case ctx.Err() != nil:
-			return ctx.Err()
+			return 0, nil, nil, ctx.Err()
 		case err == nil && status == http.StatusTooManyRequests:
 			if progress != nil {
 				progress(connector.Progress{Kind: connector.ProgressThrottled, Resource: r.method})
 			}
 			if throttled++; throttled > maxThrottled {
-				return &slackError{Status: status, Code: "ratelimited", Method: r.method}
+				return 0, nil, nil, &slackError{Status: status, Code: "ratelimited", Method: r.method}
 			}
 			wait = answers.RetryAfter(header, time.Now())
 			if wait == 0 {
@@ -73,16 +84,16 @@ func (c *Connector) call(ctx context.Context, r request, progress func(connector
 		case err != nil || status >= 500:
 			if failures++; failures > maxFailures {
 				if err != nil {
-					return err
+					return 0, nil, nil, err
 				}
-				return decodeError(status, body, r.method)
+				return 0, nil, nil, decodeError(status, body, r.method)
 			}
 			wait = failureBackoff << (failures - 1)
 		default:
-			return decode(status, body, r.method, out)
+			return status, header, body, nil
 		}
 		if err := c.sleep(ctx, wait); err != nil {
-			return err
+			return 0, nil, nil, err
 		}
 	}
 }
