@@ -86,3 +86,25 @@ alerts:
 		t.Errorf("alerts = %+v", cfg.Alerts)
 	}
 }
+
+// TestGitHubConfigModes checks the github entry's two sign-in modes: a GitHub App, or an
+// organization owner's token alone; neither is an error naming both.
+func TestGitHubConfigModes(t *testing.T) {
+	t.Parallel()
+	head := "connectors:\n  - name: gh\n    platform: github\n    organization: acme\n"
+	for _, tt := range []struct {
+		name, settings, want string
+	}{
+		{"app", "    app_id: 12\n    private_key: file:/k.pem\n", ""},
+		{"token only", "    token: env:GH_TOKEN\n", ""},
+		{"neither", "", "token"},
+	} {
+		_, err := parseConfig("nhi.yaml", []byte(head+tt.settings))
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.want != "" && (err == nil || !strings.Contains(nhi.ErrorMessage(err), tt.want)):
+			t.Errorf("%s: %v, want an error naming %q", tt.name, err, tt.want)
+		}
+	}
+}

@@ -34,7 +34,9 @@ func githubConfig(c connectorConfig, path string, probs *problems) github.Config
 	setting(c, "api_url", path, &cfg.APIURL, probs)
 	setting(c, "concurrency", path, &cfg.Concurrency, probs)
 	setting(c, "max_wait", path, &cfg.MaxWait, probs)
-	cfg.PrivateKey = secretSetting(c, "private_key", path, probs)
+	if _, ok := c.Settings["private_key"]; ok {
+		cfg.PrivateKey = secretSetting(c, "private_key", path, probs)
+	}
 	if _, ok := c.Settings["token"]; ok {
 		cfg.Token = secretSetting(c, "token", path, probs)
 	}

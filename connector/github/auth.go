@@ -50,14 +50,19 @@ func appJWT(appID int64, key *rsa.PrivateKey, now time.Time) (string, error) {
 }
 
 // authError marks a failure to authenticate as the app or to obtain an installation
-// token: it ends the scan.
+// token, or in token mode to read an organization with the token: it ends the scan.
 type authError struct {
 	org string
 	err error
+	// token marks token mode's first read of the organization.
+	token bool
 }
 
 // Error describes the failure.
 func (e *authError) Error() string {
+	if e.token {
+		return fmt.Sprintf("read organization %s with the token: %v", e.org, e.err)
+	}
 	return fmt.Sprintf("obtain installation token for %s: %v", e.org, e.err)
 }
 
@@ -85,6 +90,9 @@ type credentials struct {
 	mu       sync.Mutex
 	tokens   map[string]*installToken // by lower-case organization login
 	clientID string                   // learned from the installations
+	// ownCreds are the credential IDs of the owner token's own SAML credential
+	// authorizations, learned from the listings.
+	ownCreds map[int64]bool
 }
 
 // entry returns the token cache entry of org.

@@ -28,15 +28,18 @@ const (
 	MaxOrganizations = 100
 )
 
-// Config configures one GitHub connector instance: nhi's GitHub App, installed on each
-// organization it scans, and optionally an organization owner's classic personal access
-// token for what only such a token may read.
+// Config configures one GitHub connector instance. In App mode (AppID and PrivateKey)
+// nhi's GitHub App, installed on each organization it scans, reads everything, and an
+// organization owner's classic personal access token (Token, optional) reads what only
+// such a token may. In token mode (Token alone, AppID 0, no PrivateKey) that token reads
+// everything it can; fine-grained token grants and requests, which GitHub serves to
+// GitHub App installation tokens only, are then not read.
 type Config struct {
 	// Name is the instance name ("github-prod").
 	Name string `yaml:"name"`
 	// Organizations are the logins of the organizations to scan.
 	Organizations []string `yaml:"organizations"`
-	// AppID is the numeric ID of nhi's GitHub App.
+	// AppID is the numeric ID of nhi's GitHub App; 0 (with no PrivateKey) selects token mode.
 	AppID int64 `yaml:"app_id"`
 	// ClientID is the app's client ID ("Iv23..."), optional: it is learned from the
 	// installations otherwise. Self reports it so that nhi never acts on its own app.
@@ -46,9 +49,10 @@ type Config struct {
 	// InstallationIDs gives the app's installation ID per organization login; an
 	// organization not listed is looked up with GET /orgs/{org}/installation.
 	InstallationIDs map[string]int64 `yaml:"installation_ids"`
-	// Token optionally references an organization owner's classic personal access token
-	// (scopes read:org or admin:org, and read:audit_log), authorized for SAML single
-	// sign-on: SAML credential authorizations, their revocation and the audit log need it.
+	// Token references an organization owner's classic personal access token, authorized
+	// for SAML single sign-on. In App mode it is optional (scopes read:org or admin:org,
+	// and read:audit_log): SAML credential authorizations, their revocation and the audit
+	// log need it. In token mode it is the only credential (see doc.go for its scopes).
 	Token connector.SecretRef `yaml:"token"`
 	// APIURL is the root of the REST API; "" means DefaultAPIURL. GitHub Enterprise
 	// Server's is "https://HOST/api/v3/".
@@ -101,20 +105,7 @@ func (c Config) Validate() []error {
 		bad("name is required")
 	}
 	c.validateOrgs(bad)
-	if c.AppID <= 0 {
-		bad("app ID %d must be the GitHub App's numeric ID (Settings > Developer settings > GitHub Apps)", c.AppID)
-	}
-	if c.ClientID != "" && !validClientID(c.ClientID) {
-		bad("client ID %q is not a GitHub App client ID", nhi.CleanText(shorten(c.ClientID, 64)))
-	}
-	if err := c.PrivateKey.Validate(); err != nil {
-		bad("private key: %s", nhi.ErrorMessage(err))
-	}
-	if c.Token != "" {
-		if err := c.Token.Validate(); err != nil {
-			bad("token: %s", nhi.ErrorMessage(err))
-		}
-	}
+	c.validateAuth(bad)
 	if msg := checkURL(c.APIURL); msg != "" {
 		bad("API URL %q %s", nhi.CleanText(shorten(c.APIURL, 200)), msg)
 	}
@@ -126,6 +117,40 @@ func (c Config) Validate() []error {
 	}
 	return errs
 }
+
+// validateAuth reports the problems of the credentials: App mode (app_id and
+// private_key, optionally token) or token mode (token alone), never neither.
+func (c Config) validateAuth(bad func(string, ...any)) {
+	switch {
+	case c.AppID == 0 && c.PrivateKey == "" && c.Token == "":
+		bad("credentials are required: either a GitHub App (app_id and private_key, optionally token) " +
+			"or an organization owner's classic personal access token alone (token)")
+		return
+	case c.tokenOnly():
+		if c.ClientID != "" || len(c.InstallationIDs) > 0 {
+			bad("client_id and installation_ids apply to a GitHub App only: set app_id and private_key, or remove them")
+		}
+	default:
+		if c.AppID <= 0 {
+			bad("app ID %d must be the GitHub App's numeric ID (Settings > Developer settings > GitHub Apps)", c.AppID)
+		}
+		if c.ClientID != "" && !validClientID(c.ClientID) {
+			bad("client ID %q is not a GitHub App client ID", nhi.CleanText(shorten(c.ClientID, 64)))
+		}
+		if err := c.PrivateKey.Validate(); err != nil {
+			bad("private key: %s", nhi.ErrorMessage(err))
+		}
+	}
+	if c.Token != "" {
+		if err := c.Token.Validate(); err != nil {
+			bad("token: %s", nhi.ErrorMessage(err))
+		}
+	}
+}
+
+// tokenOnly reports whether the instance authenticates with Token alone (no app_id,
+// no private_key): token mode.
+func (c Config) tokenOnly() bool { return c.AppID == 0 && c.PrivateKey == "" && c.Token != "" }
 
 // validateOrgs reports the problems of the organizations and installation IDs.
 func (c Config) validateOrgs(bad func(string, ...any)) {
@@ -207,5 +232,11 @@ func shorten(s string, n int) string {
 	return s[:n]
 }
 
-// describe names the instance's app for an operator.
-func (c Config) describe() string { return fmt.Sprintf("GitHub App %d", c.AppID) }
+// describe names the instance's credential for an operator: its app, or in token mode
+// the token's reference (never the token).
+func (c Config) describe() string {
+	if c.tokenOnly() {
+		return "the owner token " + string(c.Token)
+	}
+	return fmt.Sprintf("GitHub App %d", c.AppID)
+}

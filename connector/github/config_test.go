@@ -36,7 +36,19 @@ func TestValidate(t *testing.T) {
 		{"concurrency", func(c *Config) { c.Concurrency = 65 }, []string{"concurrency"}},
 		{"max wait", func(c *Config) { c.MaxWait = -1 }, []string{"max wait"}},
 		{"everything", func(c *Config) { *c = Config{APIURL: "ftp://x"} },
-			[]string{"name", "at least one", "app ID", "private key", "https URL"}},
+			[]string{"name", "at least one", "credentials are required", "https URL"}},
+		{"token mode", func(c *Config) { c.AppID, c.PrivateKey, c.InstallationIDs = 0, "", nil }, nil},
+		{"app mode without token", func(c *Config) { c.Token = "" }, nil},
+		{"neither", func(c *Config) { c.AppID, c.PrivateKey, c.Token = 0, "", "" },
+			[]string{"either a GitHub App (app_id and private_key, optionally token) or an organization owner's classic personal access token alone (token)"}},
+		{"key without app", func(c *Config) { c.AppID, c.Token = 0, "" }, []string{"app ID 0"}},
+		{"key without app, with token", func(c *Config) { c.AppID = 0 }, []string{"app ID 0"}},
+		{"app without key", func(c *Config) { c.PrivateKey = "" }, []string{"private key"}},
+		{"negative app with token", func(c *Config) { c.AppID, c.PrivateKey = -1, "" }, []string{"app ID -1", "private key"}},
+		{"token mode with app settings", func(c *Config) { c.AppID, c.PrivateKey, c.ClientID = 0, "", "Iv23abcdef" },
+			[]string{"apply to a GitHub App only"}},
+		{"token mode literal token", func(c *Config) { c.AppID, c.PrivateKey, c.InstallationIDs, c.Token = 0, "", nil, "ghp_x" },
+			[]string{"token"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,24 +37,24 @@ type Connector struct {
 
 var _ connector.Connector = (*Connector)(nil)
 
-// New validates cfg, reads the app's private key (and the owner token, when configured)
-// and returns the connector. It makes no request: the credentials are first used by
+// New validates cfg, reads the app's private key (App mode) and the owner token (when
+// configured) and returns the connector. It makes no request: the credentials are first used by
 // Discover.
 func New(cfg Config, env connector.Env) (*Connector, error) {
 	if errs := cfg.Validate(); len(errs) > 0 {
 		return nil, nhi.WrapError(nhi.CodeInvalid, errors.Join(errs...), "invalid GitHub configuration")
 	}
 	cfg = cfg.withDefaults()
-	pem, err := cfg.PrivateKey.Resolve()
-	if err != nil {
-		return nil, err
+	creds := &credentials{appID: cfg.AppID, now: env.Clock(), tokens: map[string]*installToken{}, clientID: cfg.ClientID}
+	if !cfg.tokenOnly() {
+		pem, err := cfg.PrivateKey.Resolve()
+		if err != nil {
+			return nil, err
+		}
+		if creds.key, err = parsePrivateKey(pem, string(cfg.PrivateKey)); err != nil {
+			return nil, err
+		}
 	}
-	key, err := parsePrivateKey(pem, string(cfg.PrivateKey))
-	if err != nil {
-		return nil, err
-	}
-	creds := &credentials{appID: cfg.AppID, key: key, now: env.Clock(), tokens: map[string]*installToken{},
-		clientID: cfg.ClientID}
 	if cfg.Token != "" {
 		tok, err := cfg.Token.Resolve()
 		if err != nil {
@@ -98,7 +98,8 @@ func (c *Connector) gate(name string) *gate {
 
 // clients are the GitHub clients of one scan or action, reporting progress to one place.
 type clients struct {
-	// app authenticates as the app (JWT); owner with the owner token (nil without one).
+	// app authenticates as the app (JWT; nil in token mode); owner with the owner token
+	// (nil without one).
 	app, owner *gh.Client
 	c          *Connector
 	progress   func(connector.Progress)
@@ -109,15 +110,21 @@ type clients struct {
 // clients returns the clients of one scan or action.
 func (c *Connector) clients(progress func(connector.Progress)) *clients {
 	cl := &clients{c: c, progress: progress, orgs: map[string]*gh.Client{}}
-	cl.app = c.newClient(&jwtTransport{creds: c.creds, base: c.rt}, "app", progress)
+	if !c.cfg.tokenOnly() {
+		cl.app = c.newClient(&jwtTransport{creds: c.creds, base: c.rt}, "app", progress)
+	}
 	if c.creds.owner != "" {
 		cl.owner = c.newClient(&ownerTransport{token: c.creds.owner, base: c.rt}, "owner", progress)
 	}
 	return cl
 }
 
-// org returns the client authenticating with org's installation token.
+// org returns the client authenticating with org's installation token, or in token
+// mode the owner token's client.
 func (cl *clients) org(org string) *gh.Client {
+	if cl.c.cfg.tokenOnly() {
+		return cl.owner
+	}
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	k := strings.ToLower(org)

@@ -83,6 +83,7 @@ func (c *Connector) Discover(ctx context.Context, since nhi.Cursor, r connector.
 		}
 	}
 	s.ownerTokenMissing(ctx)
+	s.fineGrainedSkipped(ctx)
 	apps, failures := rep.counts()
 	c.env.Log().DebugContext(ctx, "github scan done", "connector", c.cfg.Name, "organizations", len(c.cfg.Organizations),
 		"apps", apps, "identities", s.identities.Load(), "failures", failures, "took", time.Since(start))
@@ -92,16 +93,25 @@ func (c *Connector) Discover(ctx context.Context, since nhi.Cursor, r connector.
 // organization scans one organization and reports whether its people were listed
 // completely. It returns an error only when the scan as a whole cannot go on.
 func (s *scan) organization(ctx context.Context, org string) (bool, error) {
-	// One token up front: rejected credentials fail once, not once per listing.
-	if _, err := s.c.creds.token(ctx, org, s.cl.app); err != nil {
-		return false, err
-	}
 	o := &orgScan{s: s, org: org, client: s.cl.org(org), members: map[string]member{}, emails: map[string]string{},
 		referenced: map[string]string{}, denied: map[string]bool{}}
+	lists := []func(context.Context) error{o.listMembers, o.listSAMLAndCredentials, o.listInstallations,
+		o.listHooks, o.listOrgSecrets, o.listRepos}
+	// One token (or one read with the token) up front: rejected credentials fail once,
+	// not once per listing. Token mode cannot read fine-grained tokens (fineGrainedSkipped).
+	if s.c.cfg.tokenOnly() {
+		if err := s.checkOrgToken(ctx, org); err != nil {
+			return false, err
+		}
+	} else {
+		if _, err := s.c.creds.token(ctx, org, s.cl.app); err != nil {
+			return false, err
+		}
+		lists = append(lists, o.listTokens, o.listRequests)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.c.cfg.Concurrency)
-	for _, list := range []func(context.Context) error{o.listMembers, o.listSAMLAndCredentials, o.listInstallations,
-		o.listTokens, o.listRequests, o.listHooks, o.listOrgSecrets, o.listRepos} {
+	for _, list := range lists {
 		g.Go(func() error { return list(gctx) })
 	}
 	if err := g.Wait(); err != nil {
@@ -128,9 +138,11 @@ func (o *orgScan) perRepo(ctx context.Context) error {
 }
 
 // failed reports a failure confined to scope and returns nil, or returns err when it
-// ends the scan. The owner token is optional: its rejection fails what it reads only.
+// ends the scan. In App mode the owner token is optional: its rejection fails what it
+// reads only; in token mode it is the only credential and its rejection ends the scan.
 func (o *orgScan) failed(ctx context.Context, err error, scope, resource, what string) error {
-	if fatal(err) && !(resource == resCredentials && isStatus(err, http.StatusUnauthorized)) {
+	ownerOnly := resource == resCredentials && !o.s.c.cfg.tokenOnly()
+	if fatal(err) && !(ownerOnly && isStatus(err, http.StatusUnauthorized)) {
 		return err
 	}
 	o.s.rep.fail(ctx, connector.Failure{Scope: scope, Resource: what + " of organization " + o.org,

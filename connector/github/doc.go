@@ -2,7 +2,7 @@
 // Enterprise Cloud; GitHub Enterprise Server through Config.APIURL). It discovers, through
 // the REST API with github.com/google/go-github and one GraphQL query, the GitHub Apps
 // installed on each organization, the fine-grained personal access tokens granted access
-// and those waiting for approval, the classic tokens, SSH keys and OAuth app tokens
+// and those waiting for approval (App mode only), the classic tokens, SSH keys and OAuth app tokens
 // authorized for SAML single sign-on, the deploy keys of every repository, the
 // organization's webhooks and the metadata of its Actions secrets, and the members with
 // their role and SAML email. Discovery only reads (the GraphQL query is sent with POST,
@@ -10,11 +10,14 @@
 //
 // # Authentication and permissions
 //
-// nhi authenticates as a GitHub App (Config.AppID, Config.PrivateKey): it signs a JWT
-// (RS256, iat about 60 s in the past, exp 9 minutes ahead), looks up the installation of each
-// organization (GET /orgs/{org}/installation) unless Config.InstallationIDs names it,
-// and exchanges the JWT for an installation token, cached and replaced 5 minutes before
-// it expires. Discovery needs these read-only permissions of the app:
+// nhi authenticates in one of two modes.
+//
+// App mode (Config.AppID and Config.PrivateKey; recommended): nhi signs a JWT as its
+// GitHub App (RS256, iat about 60 s in the past, exp 9 minutes ahead), looks up the
+// installation of each organization (GET /orgs/{org}/installation) unless
+// Config.InstallationIDs names it, and exchanges the JWT for an installation token,
+// cached and replaced 5 minutes before it expires. Discovery needs these read-only
+// permissions of the app:
 //
 //   - organization: Administration: read (installations), Members: read (members and SAML
 //     identities), Personal access tokens: read, Personal access token requests: read,
@@ -28,10 +31,32 @@
 // write (delete a deploy key).
 //
 // GitHub serves SAML credential authorizations and the audit log to an organization
-// owner's classic personal access token only (Config.Token; scopes read:org, or admin:org
-// to remove an authorization, and read:audit_log; authorized for SAML SSO). Without it a
-// scan lists no credential authorizations and says so once (a log line and one Failure),
-// removing an authorization is CodeForbidden, and Events is CodeForbidden.
+// owner's classic personal access token only (Config.Token, optional in App mode; scopes
+// read:org, or admin:org to remove an authorization, and read:audit_log; authorized for
+// SAML SSO). Without it a scan lists no credential authorizations and says so once (a
+// log line and one Failure), removing an authorization is CodeForbidden, and Events is
+// CodeForbidden.
+//
+// Token mode (Config.Token alone: AppID 0, no PrivateKey, ClientID or InstallationIDs):
+// every call carries an organization owner's classic personal access token, authorized
+// for SAML SSO. Its least privilege is the owner role and the scopes read:org
+// (members, SAML identities, installations), admin:org (Actions secrets, and removing a
+// SAML credential authorization; it includes read:org), repo (private repositories, their
+// deploy keys and Actions secrets, deleting a deploy key), admin:org_hook (webhooks,
+// disabling one) and read:audit_log (Events). Classic scopes do not separate reading from
+// writing: the token that scans can also remediate. GitHub serves fine-grained token
+// grants and requests (/orgs/{org}/personal-access-tokens* and
+// /orgs/{org}/personal-access-token-requests*) to GitHub App installation tokens only, so
+// token mode skips them: each scan reports one Failure (CodeForbidden, "fine-grained
+// token grants need a GitHub App installation token") and one log line, their scopes
+// stay incomplete so nothing listed before is marked gone, and revoking a grant or
+// denying a request is CodeForbidden before any request. Webhooks created by OAuth apps
+// are invisible to a personal token. A scan first reads each organization (GET
+// /orgs/{org}): a rejected token ends it once with CodeUnauthorized.
+//
+// In both modes the owner token's own SAML credential authorization (the classic token
+// whose last eight characters GitHub lists are its own) is marked nhi_self=true, named by
+// Self once seen, and never revoked.
 //
 // # What is reported
 //
@@ -92,6 +117,9 @@
 //
 // # Configuration
 //
+// App mode (token optional); token mode is the same without app_id, client_id,
+// private_key and installation_ids:
+//
 //	connectors:
 //	  - name: github-prod
 //	    platform: github
@@ -100,7 +128,7 @@
 //	    client_id: Iv23liExample       # optional
 //	    private_key: file:/etc/nhi/github-app.pem
 //	    installation_ids: {acme: 4567} # optional
-//	    token: env:NHI_GITHUB_OWNER_TOKEN  # optional: credential authorizations, audit log
+//	    token: env:NHI_GITHUB_OWNER_TOKEN  # App mode: optional (credential authorizations, audit log)
 //	    api_url: https://api.github.com/   # GitHub Enterprise Server: https://HOST/api/v3/
 //	    concurrency: 8
 //	    max_wait: 15m

@@ -188,7 +188,11 @@ func contextCause(err error) error {
 
 // apiFailure maps an error answer of GitHub.
 func (c *Connector) apiFailure(ae *apiError, resource string) error {
-	owner := resource == resCredentials || resource == resAudit
+	owner := resource == resCredentials || resource == resAudit || c.cfg.tokenOnly()
+	need := permissionOf(resource)
+	if c.cfg.tokenOnly() {
+		need = tokenPermissionOf(resource)
+	}
 	switch {
 	case ae.Status == http.StatusUnauthorized && owner:
 		return nhi.WrapError(nhi.CodeUnauthorized, ae, fmt.Sprintf(
@@ -201,7 +205,7 @@ func (c *Connector) apiFailure(ae *apiError, resource string) error {
 			"GitHub kept rate-limiting requests for %s past the %s nhi waits; try again later", resource, c.cfg.MaxWait))
 	case ae.Status == http.StatusForbidden:
 		return nhi.WrapError(nhi.CodeForbidden, ae, fmt.Sprintf("%s may not read %s: it needs %s",
-			c.credentialOf(resource), resource, permissionOf(resource)))
+			c.credentialOf(resource), resource, need))
 	case ae.Status == http.StatusNotFound:
 		return nhi.WrapError(nhi.CodeNotFound, ae, fmt.Sprintf("GitHub found no %s there (deleted meanwhile, or not visible to %s)",
 			resource, c.credentialOf(resource)))
@@ -223,6 +227,9 @@ func (c *Connector) credentialOf(resource string) string {
 
 // authFailure maps a failure to authenticate as the app or to obtain an installation token.
 func (c *Connector) authFailure(au *authError) error {
+	if au.token && !errors.Is(au.err, context.Canceled) && !errors.Is(au.err, context.DeadlineExceeded) {
+		return c.tokenAuthFailure(au)
+	}
 	ae := asAPI(au.err)
 	switch {
 	case errors.Is(au.err, context.Canceled) || errors.Is(au.err, context.DeadlineExceeded):

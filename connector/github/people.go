@@ -148,6 +148,9 @@ func (o *orgScan) listCredentials(ctx context.Context) error {
 				continue
 			}
 			o.refer(ca.Login)
+			if o.s.c.creds.ownCredential(ca) {
+				id.Attributes["nhi_self"] = "true"
+			}
 			if err := o.identity(ctx, app, id); err != nil {
 				return err
 			}

@@ -58,8 +58,14 @@ func (c *Connector) Supports(t nhi.ActionType, k nhi.Kind) bool {
 }
 
 // Self returns the IDs nhi authenticates as: its app's numeric ID and client ID (when
-// configured or learned), and "installation/<id>" of each of its installations known.
+// configured or learned), "installation/<id>" of each of its installations known, and
+// "cred/<id>" of the owner token's own SAML credential authorizations once a listing
+// showed them (in token mode only these). Remediate also refuses the owner token's own
+// authorization when its read shows it, before Self knows it.
 func (c *Connector) Self() []string {
+	if c.cfg.tokenOnly() {
+		return c.creds.ownCredentialIDs()
+	}
 	out := []string{strconv.FormatInt(c.cfg.AppID, 10)}
 	c.creds.mu.Lock()
 	if c.creds.clientID != "" {
@@ -78,7 +84,7 @@ func (c *Connector) Self() []string {
 		e.mu.Unlock()
 	}
 	slices.Sort(out[1:])
-	return out
+	return append(out, c.creds.ownCredentialIDs()...)
 }
 
 // parseTarget checks that the connector can act on a and says what it names. Every
@@ -176,6 +182,9 @@ func (c *Connector) Remediate(ctx context.Context, a nhi.Action) (connector.Outc
 	if err != nil {
 		return connector.Outcome{}, err
 	}
+	if err := c.tokenModeRefusal(t, "revoking or denying"); err != nil {
+		return connector.Outcome{}, err
+	}
 	r := c.remediation(a)
 	present, _, err := r.read(ctx, t)
 	if err != nil {
@@ -202,6 +211,9 @@ func (c *Connector) Verify(ctx context.Context, a nhi.Action) (connector.Verific
 	}
 	t, err := c.parseTarget(a)
 	if err != nil {
+		return connector.Verification{}, err
+	}
+	if err := c.tokenModeRefusal(t, "verifying"); err != nil {
 		return connector.Verification{}, err
 	}
 	present, detail, err := c.remediation(a).read(ctx, t)

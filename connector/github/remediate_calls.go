@@ -177,6 +177,9 @@ func (r *remediator) findCred(ctx context.Context, t target) (bool, error) {
 			return v, resp, err
 		}, func(items []credentialAuthorization) error {
 			for _, ca := range items {
+				if ca.CredentialID == t.id && r.c.creds.ownCredential(ca) {
+					return errOwnToken
+				}
 				found = found || ca.CredentialID == t.id
 			}
 			return nil

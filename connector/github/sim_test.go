@@ -77,6 +77,8 @@ type simSetup struct {
 	orgs []int
 	// noOwner leaves the owner token out of the configuration.
 	noOwner bool
+	// tokenOnly configures token mode: the owner token alone, no app.
+	tokenOnly bool
 }
 
 // simulated is a connector wired to a fresh simulator.
@@ -132,6 +134,9 @@ func wire(t testing.TB, e *estate.Estate, sim *githubsim.Server, clock *vclock, 
 	cfg := Config{Name: "github-test", Organizations: orgs, AppID: appID, PrivateKey: keyFile(t, key), APIURL: hs.URL}
 	if !s.noOwner {
 		cfg.Token = secretFile(t, sim.OwnerToken())
+	}
+	if s.tokenOnly {
+		cfg.AppID, cfg.PrivateKey = 0, ""
 	}
 	c, err := New(cfg, connector.Env{Logger: s.Logger, HTTPClient: hs.Client(), Now: clock.Now})
 	if err != nil {
