@@ -1,0 +1,86 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/nhiscope/nhi"
+)
+
+// appScopes lists the distinct scopes of the present identities of the apps whose keys
+// (platforms, tenants and external IDs) the three array parameters hold, sorted.
+const appScopes = `SELECT i.platform, i.tenant, i.app_id, p.value ->> 'scope' AS perm
+	FROM identities i, jsonb_array_elements(i.permissions) p
+	WHERE i.gone_at = 0 AND (i.platform, i.tenant, i.app_id) IN (
+		SELECT * FROM unnest(?::text[], ?::text[], ?::text[]))
+		AND p.value ->> 'scope' IS NOT NULL
+	GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`
+
+// appKey identifies an app.
+type appKey struct {
+	platform, tenant, id string
+}
+
+// queryApps runs q, an appsWith query, and fills in the scopes of the apps it returns.
+func (db *DB) queryApps(ctx context.Context, op, q string, args []any) ([]nhi.App, error) {
+	rows, err := db.c().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, wrap(ctx, op, err)
+	}
+	defer rows.Close()
+	var apps []nhi.App
+	for rows.Next() {
+		var (
+			a                   nhi.App
+			platform            string
+			anonymous, native   bool
+			firstSeen, lastSeen int64
+		)
+		err := rows.Scan(&platform, &a.Tenant, &a.ExternalID, &a.Name, &a.Vendor, &anonymous,
+			&native, &firstSeen, &lastSeen, &a.Users, &a.Identities)
+		if err != nil {
+			return nil, wrap(ctx, op, err)
+		}
+		a.Platform, a.Anonymous, a.Native = nhi.Platform(platform), anonymous, native
+		a.FirstSeen, a.LastSeen = fromMS(firstSeen), fromMS(lastSeen)
+		apps = append(apps, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(ctx, op, err)
+	}
+	if err := db.fillScopes(ctx, apps); err != nil {
+		return nil, wrap(ctx, op, err)
+	}
+	return apps, nil
+}
+
+// fillScopes sets the Scopes of apps that have present identities.
+func (db *DB) fillScopes(ctx context.Context, apps []nhi.App) error {
+	var platforms, tenants, ids []string
+	at := make(map[appKey]int, len(apps))
+	for i, a := range apps {
+		if a.Identities > 0 {
+			platforms, tenants = append(platforms, string(a.Platform)), append(tenants, a.Tenant)
+			ids = append(ids, a.ExternalID)
+			at[appKey{string(a.Platform), a.Tenant, a.ExternalID}] = i
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := db.c().QueryContext(ctx, appScopes, platforms, tenants, ids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k appKey
+		var scope string
+		if err := rows.Scan(&k.platform, &k.tenant, &k.id, &scope); err != nil {
+			return err
+		}
+		if i, ok := at[k]; ok {
+			apps[i].Scopes = append(apps[i].Scopes, scope)
+		}
+	}
+	return rows.Err()
+}

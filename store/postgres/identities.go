@@ -1,0 +1,197 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/store"
+)
+
+const identityColumns = `i.id, i.platform, i.tenant, i.kind, i.external_id, i.name, i.app_id,
+	i.owner_id, i.scope, i.permissions, i.credentials, i.attributes, i.created_at,
+	i.last_used_at, i.expires_at, i.first_seen, i.last_seen, i.gone_at`
+
+// Identity returns the identity with nhi ID id, gone or not.
+func (db *DB) Identity(ctx context.Context, id string) (nhi.Identity, error) {
+	row := db.c().QueryRowContext(ctx, `SELECT `+identityColumns+` FROM identities i WHERE i.id = ?`, id)
+	out, err := scanIdentity(row)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nhi.Identity{}, nhi.Errorf(nhi.CodeNotFound, "identity %q not found", id)
+	}
+	if err != nil {
+		return nhi.Identity{}, wrap(ctx, "identity", err)
+	}
+	return out, nil
+}
+
+// ListIdentities returns a page of the identities matching f, ordered by ID. An owner
+// status of unknown also matches identities whose owner has no record in the people table.
+func (db *DB) ListIdentities(ctx context.Context, f store.IdentityFilter) (store.Page[nhi.Identity], error) {
+	var page store.Page[nhi.Identity]
+	limit, err := pageLimit(f.Limit)
+	if err != nil {
+		return page, err
+	}
+	where, args, err := identityWhere(f)
+	if err != nil {
+		return page, err
+	}
+	q := `SELECT ` + identityColumns + ` FROM identities i` + where + ` ORDER BY i.id LIMIT ?`
+	rows, err := db.c().QueryContext(ctx, q, append(args, limit+1)...)
+	if err != nil {
+		return page, wrap(ctx, "list identities", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		id, err := scanIdentity(rows)
+		if err != nil {
+			return page, wrap(ctx, "list identities", err)
+		}
+		page.Items = append(page.Items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return page, wrap(ctx, "list identities", err)
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		page.Next = encodeCursor(listIdentities, page.Items[limit-1].ID)
+	}
+	return page, nil
+}
+
+// identityWhere returns the WHERE clause of f and its arguments.
+func identityWhere(f store.IdentityFilter) (string, []any, error) {
+	var w where
+	if f.Kind != "" && !f.Kind.Valid() {
+		return "", nil, nhi.Errorf(nhi.CodeInvalid, "invalid kind %q", f.Kind)
+	}
+	if f.OwnerStatus != "" && !f.OwnerStatus.Valid() {
+		return "", nil, nhi.Errorf(nhi.CodeInvalid, "invalid owner status %q", f.OwnerStatus)
+	}
+	if f.After != "" {
+		keys, err := decodeCursor(f.After, listIdentities, 1)
+		if err != nil {
+			return "", nil, err
+		}
+		w.add(`i.id > ?`, keys[0])
+	}
+	if !f.IncludeGone {
+		w.add(`i.gone_at = 0`)
+	}
+	w.addIf(f.Platform != "", `i.platform = ?`, string(f.Platform))
+	w.addIf(f.Tenant != "", `i.tenant = ?`, f.Tenant)
+	w.addIf(f.Kind != "", `i.kind = ?`, string(f.Kind))
+	w.addIf(f.AppID != "", `i.app_id = ?`, f.AppID)
+	if f.Owner != "" {
+		w.add(ownerCond("i"), f.Owner, strings.ToLower(f.Owner), f.Owner, strings.ToLower(f.Owner))
+	}
+	if f.OwnerStatus != "" {
+		cond := `EXISTS (SELECT 1 FROM people p WHERE p.platform = i.platform
+			AND p.tenant = i.tenant AND p.external_id = i.owner_id AND p.status = ?)`
+		if f.OwnerStatus == nhi.PersonUnknown {
+			cond = `(` + cond + ` OR (i.owner_id <> '' AND NOT EXISTS (SELECT 1 FROM people p
+				WHERE p.platform = i.platform AND p.tenant = i.tenant AND p.external_id = i.owner_id)))`
+		}
+		w.add(cond, string(f.OwnerStatus))
+	}
+	w.addIf(!f.LastUsedBefore.IsZero(), `(i.last_used_at = 0 OR i.last_used_at < ?)`, ms(f.LastUsedBefore))
+	return w.sql(), w.args, nil
+}
+
+// ownerCond returns the condition of the owner filter on the table aliased a, whose
+// arguments are the owner, its lowercase, the owner and its lowercase again. The first
+// half, the owner or the external IDs of the people with that email in any tenant, lets
+// the planner read the owner index; the second keeps only the people of the record's
+// platform and tenant.
+func ownerCond(a string) string {
+	return `(` + a + `.owner_id = ANY (ARRAY(SELECT ?::text UNION
+		SELECT p.external_id FROM people p WHERE p.email_key = ?))
+		AND (` + a + `.owner_id = ? OR EXISTS (SELECT 1 FROM people p WHERE p.email_key = ?
+		AND p.external_id = ` + a + `.owner_id AND p.platform = ` + a + `.platform
+		AND p.tenant = ` + a + `.tenant)))`
+}
+
+// where collects the conditions of a WHERE clause and their arguments.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// add adds a condition.
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+// addIf adds a condition when ok.
+func (w *where) addIf(ok bool, cond string, args ...any) {
+	if ok {
+		w.add(cond, args...)
+	}
+}
+
+// sql returns " WHERE ..." or "" when there is no condition.
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return ` WHERE ` + strings.Join(w.conds, ` AND `)
+}
+
+// scanIdentity reads one row of identityColumns.
+func scanIdentity(r rowScanner) (nhi.Identity, error) {
+	var (
+		id                          nhi.Identity
+		platform, kind              string
+		perms, creds, attrs         string
+		created, used, expires      int64
+		firstSeen, lastSeen, goneAt int64
+	)
+	err := r.Scan(&id.ID, &platform, &id.Tenant, &kind, &id.ExternalID, &id.Name, &id.AppID,
+		&id.OwnerID, &id.Scope, &perms, &creds, &attrs, &created, &used, &expires,
+		&firstSeen, &lastSeen, &goneAt)
+	if err != nil {
+		return nhi.Identity{}, err
+	}
+	id.Platform, id.Kind = nhi.Platform(platform), nhi.Kind(kind)
+	id.CreatedAt, id.LastUsedAt, id.ExpiresAt = fromMS(created), fromMS(used), fromMS(expires)
+	id.FirstSeen, id.LastSeen, id.GoneAt = fromMS(firstSeen), fromMS(lastSeen), fromMS(goneAt)
+	if err := decodeJSON("permissions", perms, &id.Permissions); err != nil {
+		return nhi.Identity{}, err
+	}
+	if err := decodeJSON("credentials", creds, &id.Credentials); err != nil {
+		return nhi.Identity{}, err
+	}
+	if err := decodeJSON("attributes", attrs, &id.Attributes); err != nil {
+		return nhi.Identity{}, err
+	}
+	return id, nil
+}
+
+// Counts returns how many present identities there are per platform and kind, ordered by
+// platform and kind.
+func (db *DB) Counts(ctx context.Context) ([]store.KindCount, error) {
+	const q = `SELECT platform, kind, COUNT(*) FROM identities WHERE gone_at = 0
+		GROUP BY platform, kind ORDER BY platform, kind`
+	rows, err := db.c().QueryContext(ctx, q)
+	if err != nil {
+		return nil, wrap(ctx, "counts", err)
+	}
+	defer rows.Close()
+	var out []store.KindCount
+	for rows.Next() {
+		var c store.KindCount
+		if err := rows.Scan(&c.Platform, &c.Kind, &c.Count); err != nil {
+			return nil, wrap(ctx, "counts", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(ctx, "counts", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,163 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/nhiscope/nhi"
+)
+
+// The upserts keep first_seen, advance last_seen and clear gone_at. A zero created_at or
+// expires_at keeps the stored value; last_used_at and last_login never move backwards;
+// attributes merge by key (jsonb ||: a key the new report lacks keeps its stored value).
+
+// cols returns the columns of names, each "name:type" (type text when left out).
+func cols(names ...string) []col {
+	out := make([]col, len(names))
+	for i, n := range names {
+		name, typ, ok := strings.Cut(n, ":")
+		if !ok {
+			typ = "text"
+		}
+		out[i] = col{name: name, typ: typ}
+	}
+	return out
+}
+
+// personUpsert is the upsert of people.
+var personUpsert = upsert{
+	table: "people",
+	cols: cols("platform", "tenant", "external_id", "email", "email_key", "name", "status",
+		"is_admin:boolean", "created_at:bigint", "last_login:bigint", "org_unit",
+		"first_seen:bigint", "last_seen:bigint", "gone_at:bigint", "last_seen_scan"),
+	key: 3,
+	tail: `ON CONFLICT (platform, tenant, external_id) DO UPDATE SET
+		email = excluded.email, email_key = excluded.email_key, name = excluded.name,
+		status = excluded.status, is_admin = excluded.is_admin, org_unit = excluded.org_unit,
+		created_at = CASE excluded.created_at WHEN 0 THEN people.created_at
+			ELSE excluded.created_at END,
+		last_login = CASE WHEN excluded.last_login = 0 THEN people.last_login
+			WHEN people.last_login = 0 THEN excluded.last_login
+			ELSE GREATEST(people.last_login, excluded.last_login) END,
+		first_seen = LEAST(people.first_seen, excluded.first_seen),
+		last_seen = GREATEST(people.last_seen, excluded.last_seen),
+		gone_at = 0, last_seen_scan = excluded.last_seen_scan`,
+}
+
+// PutPeople upserts people seen by scan scanID at seen (the clock's time when zero).
+func (db *DB) PutPeople(ctx context.Context, scanID string, seen time.Time, people []nhi.Person) error {
+	seenMS := ms(db.seen(seen))
+	rows := make([][]any, len(people))
+	for i, p := range people {
+		if p.Platform == "" || p.Tenant == "" || p.ExternalID == "" {
+			return nhi.Errorf(nhi.CodeInvalid, "person %d: platform, tenant and external ID are required", i)
+		}
+		if !p.Status.Valid() {
+			return nhi.Errorf(nhi.CodeInvalid, "person %d: invalid status %q", i, p.Status)
+		}
+		rows[i] = []any{string(p.Platform), p.Tenant, p.ExternalID, p.Email, strings.ToLower(p.Email),
+			p.Name, string(p.Status), p.IsAdmin, ms(p.CreatedAt), ms(p.LastLogin), p.OrgUnit,
+			seenMS, seenMS, int64(0), scanID}
+	}
+	return db.putBatch(ctx, "put people", scanID, personUpsert, rows)
+}
+
+// appUpsert is the upsert of apps.
+var appUpsert = upsert{
+	table: "apps",
+	cols: cols("platform", "tenant", "external_id", "name", "vendor", "anonymous:boolean",
+		"native:boolean", "first_seen:bigint", "last_seen:bigint", "last_seen_scan"),
+	key: 3,
+	tail: `ON CONFLICT (platform, tenant, external_id) DO UPDATE SET
+		name = excluded.name, vendor = excluded.vendor, anonymous = excluded.anonymous,
+		native = excluded.native,
+		first_seen = LEAST(apps.first_seen, excluded.first_seen),
+		last_seen = GREATEST(apps.last_seen, excluded.last_seen),
+		last_seen_scan = excluded.last_seen_scan`,
+}
+
+// PutApps upserts apps seen by scan scanID at seen (the clock's time when zero). Their
+// aggregate fields are ignored: the store computes them.
+func (db *DB) PutApps(ctx context.Context, scanID string, seen time.Time, apps []nhi.App) error {
+	seenMS := ms(db.seen(seen))
+	rows := make([][]any, len(apps))
+	for i, a := range apps {
+		if a.Platform == "" || a.Tenant == "" || a.ExternalID == "" {
+			return nhi.Errorf(nhi.CodeInvalid, "app %d: platform, tenant and external ID are required", i)
+		}
+		rows[i] = []any{string(a.Platform), a.Tenant, a.ExternalID, a.Name, a.Vendor,
+			a.Anonymous, a.Native, seenMS, seenMS, scanID}
+	}
+	return db.putBatch(ctx, "put apps", scanID, appUpsert, rows)
+}
+
+// identityUpsert is the upsert of identities.
+var identityUpsert = upsert{
+	table: "identities",
+	cols: cols("id", "platform", "tenant", "kind", "external_id", "name", "app_id", "owner_id",
+		"scope", "permissions:jsonb", "credentials:jsonb", "attributes:jsonb", "created_at:bigint",
+		"last_used_at:bigint", "expires_at:bigint", "first_seen:bigint", "last_seen:bigint",
+		"gone_at:bigint", "last_seen_scan"),
+	key: 1,
+	tail: `ON CONFLICT (id) DO UPDATE SET
+		name = excluded.name, app_id = excluded.app_id, owner_id = excluded.owner_id,
+		scope = excluded.scope, permissions = excluded.permissions,
+		credentials = excluded.credentials,
+		attributes = identities.attributes || excluded.attributes,
+		created_at = CASE excluded.created_at WHEN 0 THEN identities.created_at
+			ELSE excluded.created_at END,
+		last_used_at = CASE WHEN excluded.last_used_at = 0 THEN identities.last_used_at
+			WHEN identities.last_used_at = 0 THEN excluded.last_used_at
+			ELSE GREATEST(identities.last_used_at, excluded.last_used_at) END,
+		expires_at = CASE excluded.expires_at WHEN 0 THEN identities.expires_at
+			ELSE excluded.expires_at END,
+		first_seen = LEAST(identities.first_seen, excluded.first_seen),
+		last_seen = GREATEST(identities.last_seen, excluded.last_seen),
+		gone_at = 0, last_seen_scan = excluded.last_seen_scan`,
+}
+
+// PutIdentities upserts identities seen by scan scanID at seen (the clock's time when zero).
+// An empty ID is derived with nhi.NewIdentityID; a non-empty one must equal it.
+func (db *DB) PutIdentities(ctx context.Context, scanID string, seen time.Time, ids []nhi.Identity) error {
+	seenMS := ms(db.seen(seen))
+	rows := make([][]any, len(ids))
+	for i := range ids {
+		args, err := identityArgs(i, &ids[i])
+		if err != nil {
+			return err
+		}
+		rows[i] = append(args, seenMS, seenMS, int64(0), scanID)
+	}
+	return db.putBatch(ctx, "put identities", scanID, identityUpsert, rows)
+}
+
+// identityArgs validates identity number i and returns its columns up to expires_at.
+func identityArgs(i int, id *nhi.Identity) ([]any, error) {
+	if id.Platform == "" || id.Tenant == "" || id.ExternalID == "" {
+		return nil, nhi.Errorf(nhi.CodeInvalid, "identity %d: platform, tenant and external ID are required", i)
+	}
+	if !id.Kind.Valid() {
+		return nil, nhi.Errorf(nhi.CodeInvalid, "identity %d: invalid kind %q", i, id.Kind)
+	}
+	nid := nhi.NewIdentityID(id.Platform, id.Tenant, id.Kind, id.ExternalID)
+	if id.ID != "" && id.ID != nid {
+		return nil, nhi.Errorf(nhi.CodeInvalid, "identity %d: ID %q is not the nhi ID of %s", i, id.ID, id.ExternalID)
+	}
+	perms, err := encodePermissions(id.Permissions)
+	if err != nil {
+		return nil, nhi.WrapError(nhi.CodeInvalid, err, "identity permissions")
+	}
+	creds, err := encodeCredentials(id.Credentials)
+	if err != nil {
+		return nil, nhi.WrapError(nhi.CodeInvalid, err, "identity credentials")
+	}
+	attrs, err := encodeAttributes(id.Attributes)
+	if err != nil {
+		return nil, nhi.WrapError(nhi.CodeInvalid, err, "identity attributes")
+	}
+	args := make([]any, 0, 19) // room for the four columns PutIdentities appends
+	return append(args, nid, string(id.Platform), id.Tenant, string(id.Kind), id.ExternalID,
+		id.Name, id.AppID, id.OwnerID, id.Scope, perms, creds, attrs,
+		ms(id.CreatedAt), ms(id.LastUsedAt), ms(id.ExpiresAt)), nil
+}
