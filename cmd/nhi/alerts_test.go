@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -106,5 +107,20 @@ func TestGitHubConfigModes(t *testing.T) {
 		case tt.want != "" && (err == nil || !strings.Contains(nhi.ErrorMessage(err), tt.want)):
 			t.Errorf("%s: %v, want an error naming %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+// TestMigrate checks nhi migrate on a new SQLite file, and that a PostgreSQL URL's
+// password never appears in an error.
+func TestMigrate(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "m.db")
+	code, out, errOut := runCLI(t, "migrate", "--db", path)
+	if code != exitOK || !strings.Contains(out, "is up to date") {
+		t.Errorf("migrate: exit %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "migrate", "--db", "postgres://nhi:hunter2@127.0.0.1:1/nhi?connect_timeout=1")
+	if code == exitOK || strings.Contains(out+errOut, "hunter2") {
+		t.Errorf("migrate against nothing: exit %d, output %q %q (must fail without the password)", code, out, errOut)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/postgres"
 	"github.com/nhiscope/nhi/store/sqlite"
 )
 
@@ -43,7 +44,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.PersistentFlags().StringVarP(&a.cfgPath, "config", "c", "nhi.yaml", "configuration file")
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log level: debug, info, warn, error (logs go to stderr)")
 	root.AddCommand(a.demoCmd(), a.scanCmd(), a.scansCmd(), a.inventoryCmd(), a.appsCmd(), a.findingsCmd(), a.intelCmd(),
-		a.eventsCmd(), a.changesCmd(), a.serveCmd(), a.planCmd(), a.applyCmd(), a.revokeCmd(), a.containCmd(), a.auditCmd(), a.policyCmd(), a.configCmd(), a.versionCmd())
+		a.eventsCmd(), a.changesCmd(), a.serveCmd(), a.migrateCmd(), a.planCmd(), a.applyCmd(), a.revokeCmd(), a.containCmd(), a.auditCmd(), a.policyCmd(), a.configCmd(), a.versionCmd())
 	return root
 }
 
@@ -93,9 +94,14 @@ func (a *app) inventoryPath() (string, error) {
 	return a.database(cfg.Database), nil
 }
 
-// openStore opens the SQLite store at path. mustExist refuses to create a new database,
-// so that a mistyped --db on a read command says so instead of showing an empty inventory.
+// openStore opens the store path names: a PostgreSQL database for a postgres:// or
+// postgresql:// URL, else the SQLite file at path. mustExist refuses to create a new
+// SQLite database, so that a mistyped --db on a read command says so instead of showing
+// an empty inventory.
 func (a *app) openStore(ctx context.Context, path string, mustExist bool) (store.Store, error) {
+	if isPostgres(path) {
+		return postgres.Open(ctx, path)
+	}
 	if mustExist {
 		if _, err := os.Stat(path); err != nil {
 			return nil, nhi.WrapError(nhi.CodeInvalid, err,
@@ -107,4 +113,9 @@ func (a *app) openStore(ctx context.Context, path string, mustExist bool) (store
 		return nil, err
 	}
 	return db, nil
+}
+
+// isPostgres reports whether a --db value names a PostgreSQL database.
+func isPostgres(path string) bool {
+	return strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://")
 }
