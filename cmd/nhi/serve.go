@@ -16,8 +16,11 @@ import (
 	"github.com/nhiscope/nhi/connector"
 	"github.com/nhiscope/nhi/monitor"
 	"github.com/nhiscope/nhi/policy"
+	"github.com/nhiscope/nhi/risk"
 	"github.com/nhiscope/nhi/scan"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/web"
+	"github.com/nhiscope/nhi/web/ui"
 )
 
 // serveFlags are the flags of nhi serve.
@@ -29,6 +32,12 @@ type serveFlags struct {
 	githubSecret, slackSecret, oktaAuth string
 	// networks is the path of the offline IP-to-ASN and provider dataset.
 	networks string
+	// console serves the web console and REST API; selfApproval lets an approver
+	// approve their own plans (single-administrator installs).
+	console, selfApproval bool
+	// oidc configures single sign-on: issuer, client ID, client secret reference,
+	// redirect URL, role claim and "value=role,..." mapping.
+	oidcIssuer, oidcClient, oidcSecret, oidcRedirect, oidcClaim, oidcRoles string
 }
 
 func (a *app) serveCmd() *cobra.Command {
@@ -56,6 +65,14 @@ func (a *app) serveCmd() *cobra.Command {
 	fl.DurationVar(&f.sched.Scan, "scan-every", time.Hour, "interval between incremental scans")
 	fl.DurationVar(&f.sched.Events, "events-every", 5*time.Minute, "interval between audit-event polls")
 	fl.DurationVar(&f.grace, "grace", monitor.DefaultGrace, "how long running work may finish after a stop signal")
+	fl.BoolVar(&f.console, "console", true, "serve the web console and REST API (/, /api/v1) on --listen")
+	fl.BoolVar(&f.selfApproval, "allow-self-approval", false, "let an approver approve a plan they proposed (for an install with one administrator)")
+	fl.StringVar(&f.oidcIssuer, "oidc-issuer", "", "single sign-on: the OpenID Connect provider's issuer URL")
+	fl.StringVar(&f.oidcClient, "oidc-client-id", "", "single sign-on: nhi's client ID at the provider")
+	fl.StringVar(&f.oidcSecret, "oidc-client-secret", "", "single sign-on: the client secret (env:NAME or file:PATH)")
+	fl.StringVar(&f.oidcRedirect, "oidc-redirect-url", "", "single sign-on: this server's callback, https://HOST/auth/oidc/callback")
+	fl.StringVar(&f.oidcClaim, "oidc-role-claim", "groups", "single sign-on: the ID token claim that carries roles")
+	fl.StringVar(&f.oidcRoles, "oidc-roles", "", "single sign-on: claim values to roles, such as nhi-admins=admin,secops=approver,it=viewer")
 	fl.StringVar(&f.networks, "networks", "", "offline IP-to-ASN and provider dataset (CSV cidr,asn,org,kind with kind hosting, tor or isp): a first use from a hosting provider or Tor exit weighs more; replace the file and restart to refresh it")
 	fl.StringVar(&f.githubSecret, "github-webhook-secret", "", "receive GitHub organization webhooks on POST /hooks/github, signed with this secret (env:NAME or file:PATH)")
 	fl.StringVar(&f.slackSecret, "slack-signing-secret", "", "receive Slack Events API deliveries on POST /hooks/slack, signed with this signing secret (env:NAME or file:PATH)")
@@ -124,6 +141,15 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	if err := mountReceivers(mux, f, svc, metrics, conns); err != nil {
 		return err
 	}
+	if f.console {
+		console, err := a.console(ctx, db, path, engine, conns, f, ln.Addr())
+		if err != nil {
+			return err
+		}
+		if console != nil {
+			mux.Handle("/", console)
+		}
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -138,6 +164,66 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 		a.logger().Warn("http shutdown", "err", err)
 	}
 	return runErr
+}
+
+// console returns the web console and REST API over db, creating the first
+// administrator on first start (its password is printed once). The users, sessions and API
+// tokens live beside the inventory in its SQLite file; with PostgreSQL the console is not
+// served yet (nil).
+func (a *app) console(ctx context.Context, db store.Store, path string, engine *risk.Engine, conns []connector.Connector,
+	f serveFlags, addr net.Addr) (http.Handler, error) {
+	if isPostgres(path) {
+		fmt.Fprintln(a.stderr, "nhi serve: the web console keeps its users in SQLite; with a PostgreSQL database it is not served yet")
+		return nil, nil
+	}
+	auth, err := web.OpenSQLiteAuth(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	password, err := web.Bootstrap(ctx, auth, db, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if password != "" {
+		fmt.Fprintf(a.stderr, "nhi serve: first start: sign in as admin with password %s (shown once; it is stored hashed)\n", password)
+	}
+	host, _, _ := net.SplitHostPort(addr.String())
+	ip := net.ParseIP(host)
+	oidc, err := f.oidcConfig()
+	if err != nil {
+		return nil, err
+	}
+	srv, err := web.New(web.Config{Store: db, Auth: auth, Engine: engine, Connectors: conns, UI: ui.Handler(), OIDC: oidc,
+		Logger: a.logger(), Secure: ip == nil || !ip.IsLoopback(), AllowSelfApproval: f.selfApproval})
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(a.stderr, "nhi serve: web console on http://%s/\n", addr)
+	return srv.Handler(), nil
+}
+
+// oidcConfig returns the single sign-on configuration of the flags, nil without an
+// issuer.
+func (f serveFlags) oidcConfig() (*web.OIDCConfig, error) {
+	if f.oidcIssuer == "" {
+		return nil, nil
+	}
+	c := &web.OIDCConfig{Issuer: f.oidcIssuer, ClientID: f.oidcClient, ClientSecret: connector.SecretRef(f.oidcSecret),
+		RedirectURL: f.oidcRedirect, RoleClaim: f.oidcClaim, Roles: map[string]web.Role{}}
+	for _, pair := range strings.Split(f.oidcRoles, ",") {
+		if pair = strings.TrimSpace(pair); pair == "" {
+			continue
+		}
+		value, role, ok := strings.Cut(pair, "=")
+		if !ok {
+			return nil, nhi.Errorf(nhi.CodeInvalid, "--oidc-roles %q: want value=role pairs", pair)
+		}
+		c.Roles[strings.TrimSpace(value)] = web.Role(strings.TrimSpace(role))
+	}
+	if err := c.Validate(); err != nil {
+		return nil, nhi.WrapError(nhi.CodeInvalid, err, "single sign-on: "+err.Error())
+	}
+	return c, nil
 }
 
 // containment returns what nhi serve does with new behavioural findings: the policies

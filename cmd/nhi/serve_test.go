@@ -78,6 +78,15 @@ func TestServe(t *testing.T) {
 	if code, body := get("/healthz"); code != http.StatusOK || strings.TrimSpace(body) != "ok" {
 		t.Errorf("/healthz = %d %q", code, body)
 	}
+	if code, body := get("/"); code != http.StatusOK || !strings.Contains(body, "<html") {
+		t.Errorf("/ = %d, want the console's page", code)
+	}
+	if code, body := get("/api/v1/me"); code != http.StatusUnauthorized || !strings.Contains(body, `"unauthorized"`) {
+		t.Errorf("/api/v1/me signed out = %d %q, want 401 in the API's error shape", code, body)
+	}
+	if !strings.Contains(stderr.String(), "sign in as admin with password ") {
+		t.Errorf("first start printed no administrator password:\n%s", stderr.String())
+	}
 	_, metrics := get("/metrics")
 	for _, want := range []string{`nhi_runs_total{connector="ms",platform="microsoft_entra",status="succeeded",task="full_scan"}`,
 		`nhi_identities{kind="oauth_grant",platform="microsoft_entra"}`, "nhi_run_duration_seconds_bucket", "go_goroutines"} {
@@ -230,5 +239,21 @@ func TestServeNetworksFile(t *testing.T) {
 	code, _, stderr := runCLI(t, "serve", "--config", cfg, "--listen", "127.0.0.1:0", "--networks", bad)
 	if code != exitUsage || !strings.Contains(stderr, "line 2") {
 		t.Errorf("serve --networks (bad kind) = exit %d, %q; want %d naming line 2", code, stderr, exitUsage)
+	}
+}
+
+// TestServeRefusesBadSSO checks that an incomplete single sign-on configuration stops
+// serve with every problem named.
+func TestServeRefusesBadSSO(t *testing.T) {
+	t.Parallel()
+	_, _, cfg := entraTenant(t)
+	code, _, stderr := runCLI(t, "serve", "--config", cfg, "--listen", "127.0.0.1:0", "--oidc-issuer", "https://idp.example.com",
+		"--oidc-roles", "admins")
+	if code != exitUsage || !strings.Contains(stderr, "value=role") {
+		t.Errorf("bad --oidc-roles: exit %d %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "serve", "--config", cfg, "--listen", "127.0.0.1:0", "--oidc-issuer", "https://idp.example.com")
+	if code != exitUsage || !strings.Contains(stderr, "client ID") {
+		t.Errorf("issuer without a client: exit %d %q", code, stderr)
 	}
 }
