@@ -114,6 +114,7 @@ const (
 type Detector struct {
 	cfg      Config
 	subjects map[Subject]*state
+	recent   recentIDs
 }
 
 // NewDetector returns a Detector with cfg.
@@ -146,6 +147,9 @@ func (d *Detector) state(s Subject) *state {
 func (d *Detector) Observe(ev nhi.Event) []Detection {
 	if ev.Actor == "" && ev.AppID == "" {
 		return nil
+	}
+	if d.recent.repeat(string(ev.Platform) + "\x00" + ev.Tenant + "\x00" + ev.ID) {
+		return nil // read again after a crash, or delivered twice: already judged
 	}
 	st := d.state(subjectOf(&ev))
 	if ev.AppID == "" {

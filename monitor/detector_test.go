@@ -288,3 +288,33 @@ func TestFloodIsBounded(t *testing.T) {
 			len(st.networks), len(st.clients), len(st.recent), len(st.days), len(st.exports))
 	}
 }
+
+// TestRepeatedEventsAreJudgedOnce checks that an event read again (after a crash, before
+// the position was saved) neither counts twice nor raises its detections again, also
+// across a snapshot.
+func TestRepeatedEventsAreJudgedOnce(t *testing.T) {
+	t.Parallel()
+	d := NewDetector(Config{})
+	evs := append(baseline(30, 20),
+		sf("x", t0.Add(31*24*time.Hour), nhi.EventExport, "198.51.100.10", "Drift-Integration/2.1", "uri", "/jobs/query/750R"),
+		sf("y", t0.Add(31*24*time.Hour+10*time.Second), nhi.EventExportDeleted, "198.51.100.10", "Drift-Integration/2.1", "uri", "/jobs/query/750R"))
+	first := run(d, evs)
+	if len(first["behavior.export_deleted"]) != 1 {
+		t.Fatalf("first read: %v", keys(first))
+	}
+	b, err := d.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := NewDetector(Config{})
+	if err := again.Restore(b); err != nil {
+		t.Fatal(err)
+	}
+	if got := run(again, evs[len(evs)-50:]); len(got) != 0 {
+		t.Errorf("events read again raised %v", keys(got))
+	}
+	st := again.subjects[Subject{Platform: nhi.PlatformSalesforce, Tenant: "00Dexample", AppID: "0H4drift", Actor: "005drift"}]
+	if st.events != len(evs) {
+		t.Errorf("%d events counted, want %d (each once)", st.events, len(evs))
+	}
+}

@@ -21,6 +21,8 @@ const maxSnapshot = 256 << 20
 type snapshot struct {
 	Version  int            `json:"version"`
 	Subjects []subjectState `json:"subjects"`
+	// Recent are the latest event IDs, oldest first.
+	Recent []string `json:"recent,omitempty"`
 }
 
 type subjectState struct {
@@ -61,7 +63,7 @@ type daySnapshot struct {
 // Snapshot returns the detector's baselines, gzipped JSON, so that a restarted process
 // goes on judging where the last one stopped instead of learning again.
 func (d *Detector) Snapshot() ([]byte, error) {
-	snap := snapshot{Version: snapshotVersion}
+	snap := snapshot{Version: snapshotVersion, Recent: d.recent.ids}
 	for subj, st := range d.subjects {
 		ss := subjectState{Subject: subj, First: st.first, Last: st.last, Events: st.events, Spiked: st.spiked,
 			OwnerReported: st.ownerReported, Exported: st.exported, ExportDay: st.exportDay}
@@ -140,5 +142,9 @@ func (d *Detector) Restore(b []byte) error {
 		subjects[ss.Subject] = st
 	}
 	d.subjects = subjects
+	d.recent = recentIDs{}
+	for _, id := range snap.Recent {
+		d.recent.repeat(id)
+	}
 	return nil
 }

@@ -46,6 +46,37 @@ type state struct {
 	ownerReported time.Time
 }
 
+// maxRecentIDs is how many event IDs the detector remembers, so that an event read again
+// (after a crash, before the position was saved: at most a poll's batch) is not judged or
+// counted twice. About 2 MB.
+const maxRecentIDs = 20000
+
+// recentIDs is the detector's latest event IDs, oldest first, and the same as a set.
+type recentIDs struct {
+	ids []string
+	set map[string]bool
+}
+
+// repeat reports whether id was seen among the latest, and remembers it otherwise.
+func (r *recentIDs) repeat(id string) bool {
+	if id == "" {
+		return false
+	}
+	if r.set == nil {
+		r.set = map[string]bool{}
+	}
+	if r.set[id] {
+		return true
+	}
+	r.ids = append(r.ids, id)
+	r.set[id] = true
+	if len(r.ids) > maxRecentIDs {
+		delete(r.set, r.ids[0])
+		r.ids = r.ids[1:]
+	}
+	return false
+}
+
 // query is one query event kept for the recon pattern.
 type query struct {
 	at             time.Time
