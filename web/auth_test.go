@@ -3,11 +3,9 @@ package web_test
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -289,84 +287,81 @@ func TestBearerTokens(t *testing.T) {
 }
 
 // TestBootstrap creates the first administrator once, with a password that signs in and
-// is stored only as an argon2id hash.
+// is stored only as an argon2id hash, on each AuthStore.
 func TestBootstrap(t *testing.T) {
 	t.Parallel()
 	w := sharedWorld(t)
-	ctx := context.Background()
-	auth, err := web.OpenSQLiteAuth(ctx, filepath.Join(t.TempDir(), "auth.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer auth.Close()
-	pw, err := web.Bootstrap(ctx, auth, w.db, time.Now())
-	if err != nil || len(pw) < 20 {
-		t.Fatalf("Bootstrap = %q, %v", pw, err)
-	}
-	again, err := web.Bootstrap(ctx, auth, w.db, time.Now())
-	if err != nil || again != "" {
-		t.Fatalf("second Bootstrap = %q, %v; want nothing", again, err)
-	}
-	u, hash, err := auth.User(ctx, web.BootstrapUser)
-	if err != nil || u.Role != web.RoleAdmin || !strings.HasPrefix(hash, "$argon2id$") || strings.Contains(hash, pw) {
-		t.Fatalf("admin = %+v hash %q, %v", u, hash, err)
-	}
-	ts := w.server(t, web.Config{Auth: auth})
-	c := newClient(t, ts)
-	if r := c.do("POST", "/api/v1/session", map[string]string{"username": "admin", "password": pw}); r.status != 204 {
-		t.Errorf("sign in with the bootstrap password: %d %s", r.status, r.body)
-	}
-	if err := web.CreateUser(ctx, auth, w.db, "admin", web.User{Name: "short", Role: web.RoleViewer}, "short", time.Now()); nhi.ErrorCode(err) != nhi.CodeInvalid {
-		t.Errorf("a short password: %v", err)
-	}
+	forEachBackend(t, func(t *testing.T, _ authBackend, auth web.AuthStore) {
+		ctx := context.Background()
+		pw, err := web.Bootstrap(ctx, auth, w.db, time.Now())
+		if err != nil || len(pw) < 20 {
+			t.Fatalf("Bootstrap = %q, %v", pw, err)
+		}
+		again, err := web.Bootstrap(ctx, auth, w.db, time.Now())
+		if err != nil || again != "" {
+			t.Fatalf("second Bootstrap = %q, %v; want nothing", again, err)
+		}
+		if n, err := auth.CountUsers(ctx); err != nil || n != 1 {
+			t.Errorf("CountUsers after Bootstrap = %d, %v; want 1", n, err)
+		}
+		u, hash, err := auth.User(ctx, web.BootstrapUser)
+		if err != nil || u.Role != web.RoleAdmin || !strings.HasPrefix(hash, "$argon2id$") || strings.Contains(hash, pw) {
+			t.Fatalf("admin = %+v hash %q, %v", u, hash, err)
+		}
+		ts := w.server(t, web.Config{Auth: auth})
+		c := newClient(t, ts)
+		if r := c.do("POST", "/api/v1/session", map[string]string{"username": "admin", "password": pw}); r.status != 204 {
+			t.Errorf("sign in with the bootstrap password: %d %s", r.status, r.body)
+		}
+		if err := web.CreateUser(ctx, auth, w.db, "admin", web.User{Name: "short", Role: web.RoleViewer}, "short", time.Now()); nhi.ErrorCode(err) != nhi.CodeInvalid {
+			t.Errorf("a short password: %v", err)
+		}
+	})
 }
 
 // TestSecretsAreStoredHashed finds neither a session cookie nor an API token secret in
-// the auth tables, only their SHA-256.
+// the auth tables of each AuthStore, only their SHA-256, and finds the session gone after
+// signing out.
 func TestSecretsAreStoredHashed(t *testing.T) {
 	t.Parallel()
 	w := sharedWorld(t)
-	ts := w.server(t, web.Config{})
-	c := signIn(t, ts, "viewer")
-	r := c.do("POST", "/api/v1/tokens", map[string]any{"name": "hash check", "scopes": []string{"read"}})
-	var tok struct {
-		Secret string `json:"secret"`
-	}
-	decodeInto(t, r, &tok)
-	u, _ := url.Parse(ts.URL)
-	var cookie string
-	for _, ck := range c.hc.Jar.Cookies(u) {
-		if ck.Name == "nhi_session" {
-			cookie = ck.Value
+	forEachBackend(t, func(t *testing.T, b authBackend, auth web.AuthStore) {
+		u := web.User{Name: "viewer", Email: "viewer@example.com", Role: web.RoleViewer}
+		if err := web.CreateUser(t.Context(), auth, w.db, "test", u, password, time.Now()); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if cookie == "" || tok.Secret == "" {
-		t.Fatalf("cookie %q, secret %q", cookie, tok.Secret)
-	}
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(w.dir, "nhi.db")+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, q := range []struct {
-		sql  string
-		arg  string
-		want int
-	}{
-		{"SELECT count(*) FROM web_sessions WHERE id_hash = ?", cookie, 0},
-		{"SELECT count(*) FROM web_sessions WHERE id_hash = ?", sha256Hex(cookie), 1},
-		{"SELECT count(*) FROM web_tokens WHERE secret_hash = ? OR instr(name || scopes, ?) > 0", tok.Secret, 0},
-		{"SELECT count(*) FROM web_tokens WHERE secret_hash = ?", sha256Hex(tok.Secret), 1},
-	} {
-		var n int
-		args := []any{q.arg}
-		if strings.Count(q.sql, "?") == 2 {
-			args = append(args, q.arg)
+		ts := w.server(t, web.Config{Auth: auth})
+		c := signIn(t, ts, "viewer")
+		r := c.do("POST", "/api/v1/tokens", map[string]any{"name": "hash check", "scopes": []string{"read"}})
+		var tok struct {
+			Secret string `json:"secret"`
 		}
-		if err := db.QueryRow(q.sql, args...).Scan(&n); err != nil || n != q.want {
-			t.Errorf("%s: %d, %v; want %d", q.sql, n, err, q.want)
+		decodeInto(t, r, &tok)
+		base, _ := url.Parse(ts.URL)
+		var cookie string
+		for _, ck := range c.hc.Jar.Cookies(base) {
+			if ck.Name == "nhi_session" {
+				cookie = ck.Value
+			}
 		}
-	}
+		if cookie == "" || tok.Secret == "" {
+			t.Fatalf("cookie %q, secret %q", cookie, tok.Secret)
+		}
+		sessions, tokens := b.dump(t, "web_sessions"), b.dump(t, "web_tokens")
+		if strings.Contains(sessions, cookie) || !strings.Contains(sessions, sha256Hex(cookie)) {
+			t.Errorf("web_sessions holds the cookie, or not its hash:\n%s", sessions)
+		}
+		if strings.Contains(tokens, tok.Secret) || strings.Contains(tokens, strings.TrimPrefix(tok.Secret, "nhi_")) ||
+			!strings.Contains(tokens, sha256Hex(tok.Secret)) {
+			t.Errorf("web_tokens holds the secret, or not its hash:\n%s", tokens)
+		}
+		if r := c.do("DELETE", "/api/v1/session", nil); r.status != http.StatusNoContent {
+			t.Fatalf("sign out: %d %s", r.status, r.body)
+		}
+		if sessions := b.dump(t, "web_sessions"); strings.Contains(sessions, sha256Hex(cookie)) {
+			t.Errorf("the session outlives signing out:\n%s", sessions)
+		}
+	})
 }
 
 func sha256Hex(s string) string {

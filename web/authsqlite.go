@@ -10,7 +10,8 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // also registers the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/nhiscope/nhi"
 )
@@ -83,6 +84,21 @@ func OpenSQLiteAuth(ctx context.Context, path string) (*SQLiteAuth, error) {
 
 // Close closes the database handle.
 func (a *SQLiteAuth) Close() error { return a.db.Close() }
+
+// sqliteInsertError maps the failure of an insert of what: a duplicate is CodeConflict, a
+// missing user CodeNotFound, as PostgresAuth does.
+func sqliteInsertError(what string, err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+			return nhi.WrapError(nhi.CodeConflict, err, what+" already exists")
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return nhi.WrapError(nhi.CodeNotFound, err, "no such user")
+		}
+	}
+	return fmt.Errorf("web: create %s: %w", what, err)
+}
 
 // CreateUser implements AuthStore.
 func (a *SQLiteAuth) CreateUser(ctx context.Context, u User, passwordHash string) error {
@@ -169,7 +185,7 @@ func (a *SQLiteAuth) CreateSession(ctx context.Context, s Session) error {
 	_, err := a.db.ExecContext(ctx, `INSERT INTO web_sessions (id_hash, user_name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		s.IDHash, s.User, s.CSRF, s.CreatedAt.UnixMilli(), s.ExpiresAt.UnixMilli())
 	if err != nil {
-		return fmt.Errorf("web: create session: %w", err)
+		return sqliteInsertError("session", err)
 	}
 	// Expired sessions are of no use to anyone: drop them while we are writing.
 	_, err = a.db.ExecContext(ctx, `DELETE FROM web_sessions WHERE expires_at < ?`, s.CreatedAt.UnixMilli())
@@ -210,7 +226,7 @@ func (a *SQLiteAuth) CreateToken(ctx context.Context, t Token, secretHash string
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ID, t.Name, t.User, strings.Join(t.Scopes, " "), secretHash,
 		t.CreatedAt.UnixMilli(), t.ExpiresAt.UnixMilli())
 	if err != nil {
-		return fmt.Errorf("web: create token: %w", err)
+		return sqliteInsertError("token", err)
 	}
 	return nil
 }

@@ -71,8 +71,9 @@ type Token struct {
 }
 
 // AuthStore keeps users, sessions and API tokens. Methods return *nhi.Error with
-// CodeNotFound for missing records and CodeConflict for duplicates. SQLiteAuth is the
-// implementation nhi ships.
+// CodeNotFound for missing records (a session or token of a missing user included) and
+// CodeConflict for duplicates. SQLiteAuth and PostgresAuth implement it, beside a SQLite and
+// a PostgreSQL inventory.
 type AuthStore interface {
 	// CreateUser adds a user; passwordHash is empty for single sign-on users.
 	CreateUser(ctx context.Context, u User, passwordHash string) error

@@ -12,7 +12,8 @@
 //
 // Users, sessions and tokens live behind AuthStore; SQLiteAuth keeps them in tables
 // prefixed web_ in the same SQLite file as the inventory, so that one file holds (and one
-// backup saves) everything.
+// backup saves) everything, and PostgresAuth in the same tables of a PostgreSQL inventory,
+// shared by every instance that serves the console from it.
 //
 // nhi error codes map to HTTP statuses in one place (writeError); every answer carries
 // strict security headers and the JSON encoder escapes markup, so names chosen by tenants

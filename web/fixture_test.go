@@ -65,6 +65,7 @@ func sharedWorld(t *testing.T) *world {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	stopPostgres()
 	if shared != nil {
 		shared.db.Close()
 		shared.auth.Close()

@@ -168,15 +168,17 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 
 // console returns the web console and REST API over db, creating the first
 // administrator on first start (its password is printed once). The users, sessions and API
-// tokens live beside the inventory in its SQLite file; with PostgreSQL the console is not
-// served yet (nil).
+// tokens live beside the inventory: in its SQLite file, or in its PostgreSQL database,
+// where every instance serving the console shares them.
 func (a *app) console(ctx context.Context, db store.Store, path string, engine *risk.Engine, conns []connector.Connector,
 	f serveFlags, addr net.Addr) (http.Handler, error) {
+	var auth web.AuthStore
+	var err error
 	if isPostgres(path) {
-		fmt.Fprintln(a.stderr, "nhi serve: the web console keeps its users in SQLite; with a PostgreSQL database it is not served yet")
-		return nil, nil
+		auth, err = web.OpenPostgresAuth(ctx, path)
+	} else {
+		auth, err = web.OpenSQLiteAuth(ctx, path)
 	}
-	auth, err := web.OpenSQLiteAuth(ctx, path)
 	if err != nil {
 		return nil, err
 	}

@@ -87,9 +87,7 @@ func TestNewerSchema(t *testing.T) {
 // password.
 func TestOpenErrors(t *testing.T) {
 	t.Parallel()
-	if pg.skip != "" {
-		t.Skip(pg.skip)
-	}
+	pg.SkipIfNone(t)
 	tests := map[string]struct {
 		dsn  string
 		code nhi.Code
