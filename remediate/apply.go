@@ -45,8 +45,18 @@ func (x *Executor) Apply(ctx context.Context, planID string, opt ApplyOptions) (
 	if p, err = x.Store.Plan(ctx, planID); err != nil {
 		return Report{}, err
 	}
-	r := newRun(x, p, runnable(p.Actions))
+	r := newRun(x, p, nil)
 	r.start = start
+	if opt.Resume {
+		changed, err := r.reconcile(ctx)
+		if err != nil {
+			return Report{Plan: p}, err // the plan stays running: a later resume retries
+		}
+		for _, i := range changed {
+			r.dirty = append(r.dirty, r.plan.Actions[i])
+		}
+	}
+	r.todo = runnable(r.plan.Actions)
 	if _, err := r.audit(ctx, nhi.AuditPlanStarted, nhi.Action{}, map[string]any{"actions": len(r.todo), "mode": p.Mode}); err != nil {
 		_, _ = x.Store.TransitionPlan(context.WithoutCancel(ctx), store.Transition{PlanID: p.ID,
 			From: []nhi.PlanState{nhi.PlanRunning}, To: nhi.PlanFailed, By: x.Actor, At: x.now()})

@@ -28,6 +28,11 @@ func (r *run) perform(ctx context.Context, a nhi.Action) (nhi.Action, bool) {
 		}
 		return a, false
 	}
+	if r.interrupted[a.ID] {
+		if settled, ok := r.settle(ctx, a); ok {
+			return settled, true
+		}
+	}
 	detail := map[string]any{"action": a}
 	if before, err := r.before(ctx, a); err != nil {
 		detail["before_error"] = nhi.ErrorMessage(err)
@@ -65,6 +70,27 @@ func (r *run) perform(ctx context.Context, a nhi.Action) (nhi.Action, bool) {
 		r.stop("the audit trail cannot be written: " + nhi.ErrorMessage(err))
 	}
 	return a, err == nil && out.AlreadyDone
+}
+
+// settle finishes action a, which an earlier run started and never finished, without
+// calling the platform again when the change it made shows there. ok is false when it
+// does not (or cannot be read, or a is a notification): a must be carried out.
+func (r *run) settle(ctx context.Context, a nhi.Action) (nhi.Action, bool) {
+	if a.Type == nhi.ActionNotifyOwner {
+		return a, false
+	}
+	v, err := r.x.Targets[Tenant{a.Platform, a.Tenant}].Verify(ctx, a)
+	if err != nil || !v.Gone {
+		return a, false
+	}
+	a.FinishedAt = r.x.now()
+	a.State, a.VerifiedAt, a.Error = nhi.ActionDone, a.FinishedAt, ""
+	if _, err := r.audit(ctx, nhi.AuditActionFinished, a, map[string]any{"state": a.State, "already_done": true,
+		"reconciled": "an interrupted run made this change; it shows on the platform and was not made again",
+		"verification": v}); err != nil {
+		r.stop("the audit trail cannot be written: " + nhi.ErrorMessage(err))
+	}
+	return a, true
 }
 
 // change makes the change and verifies it (or sends the notification).

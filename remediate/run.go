@@ -28,10 +28,13 @@ type run struct {
 	flushErr    error
 	rep         Report
 	last        time.Time
+	// interrupted holds the IDs of the actions an earlier run started and never
+	// finished (see reconcile).
+	interrupted map[string]bool
 }
 
 func newRun(x *Executor, p nhi.Plan, todo []int) *run {
-	return &run{x: x, plan: p, todo: todo, start: x.now()}
+	return &run{x: x, plan: p, todo: todo, start: x.now(), interrupted: map[string]bool{}}
 }
 
 // execute carries out the actions with bounded concurrency, notifications first (the
