@@ -86,7 +86,7 @@ func (r *run) settle(ctx context.Context, a nhi.Action) (nhi.Action, bool) {
 	a.FinishedAt = r.x.now()
 	a.State, a.VerifiedAt, a.Error = nhi.ActionDone, a.FinishedAt, ""
 	if _, err := r.audit(ctx, nhi.AuditActionFinished, a, map[string]any{"state": a.State, "already_done": true,
-		"reconciled": "an interrupted run made this change; it shows on the platform and was not made again",
+		"reconciled":   "an interrupted run made this change; it shows on the platform and was not made again",
 		"verification": v}); err != nil {
 		r.stop("the audit trail cannot be written: " + nhi.ErrorMessage(err))
 	}
