@@ -44,7 +44,7 @@ type Store interface {
 
 	// Identity returns one identity by its nhi ID, gone or not.
 	Identity(ctx context.Context, id string) (nhi.Identity, error)
-	// ListIdentities returns identities matching f, ordered by ID.
+	// ListIdentities returns identities matching f, ordered by f.Sort.
 	ListIdentities(ctx context.Context, f IdentityFilter) (Page[nhi.Identity], error)
 	// Person returns one person.
 	Person(ctx context.Context, p nhi.Platform, tenant, externalID string) (nhi.Person, error)
@@ -174,8 +174,40 @@ type IdentityFilter struct {
 	LastUsedBefore time.Time
 	// IncludeGone includes identities marked gone.
 	IncludeGone bool
-	Limit       int
-	After       string
+	// Sort orders the list; the zero value orders by ID. Desc reverses the order whole,
+	// ties and unknown times included. A cursor resumes only the sort and direction
+	// that made it: any other is CodeInvalid.
+	Sort  IdentitySort
+	Desc  bool
+	Limit int
+	After string
+}
+
+// IdentitySort orders identities. Every order breaks ties by ID, and its cursor holds the
+// sort key and the ID of the last item, so pages neither repeat nor skip an identity
+// while others are added or changed.
+type IdentitySort string
+
+// The orders of identities.
+const (
+	// IdentitiesByID orders identities by nhi ID; it is the order of the zero value.
+	IdentitiesByID IdentitySort = "id"
+	// IdentitiesByName orders identities by name, byte-wise.
+	IdentitiesByName IdentitySort = "name"
+	// IdentitiesByLastUsed puts the most recently used identities first and the ones
+	// never used (or whose last use is unknown) last.
+	IdentitiesByLastUsed IdentitySort = "last_used"
+	// IdentitiesByCreated puts the oldest identities first and the ones of unknown
+	// creation time last.
+	IdentitiesByCreated IdentitySort = "created"
+	// IdentitiesByExpires puts the identities expiring soonest first and the ones that
+	// do not expire (or whose expiry is unknown) last.
+	IdentitiesByExpires IdentitySort = "expires"
+)
+
+// IdentitySorts returns every order of identities, IdentitiesByID first.
+func IdentitySorts() []IdentitySort {
+	return []IdentitySort{IdentitiesByID, IdentitiesByName, IdentitiesByLastUsed, IdentitiesByCreated, IdentitiesByExpires}
 }
 
 // PersonFilter selects people. Zero fields do not filter.

@@ -38,6 +38,17 @@ func benchGrant(i int) nhi.Identity {
 	if i%3 == 0 {
 		id.Kind = nhi.KindServiceAccount
 	}
+	// Two in three were created at a known time, one in ten expires, one in seven was
+	// never used: the sorted pages meet unknown values at either end.
+	if i%3 != 2 {
+		id.CreatedAt = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i*7919%benchIdentities) * time.Second)
+	}
+	if i%10 == 0 {
+		id.ExpiresAt = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i*104729%benchIdentities) * time.Second)
+	}
+	if i%7 == 0 {
+		id.LastUsedAt = time.Time{}
+	}
 	id.ID = nhi.NewIdentityID(id.Platform, id.Tenant, id.Kind, id.ExternalID)
 	return id
 }
@@ -128,7 +139,23 @@ func BenchmarkPagesAtOneMillion(b *testing.B) {
 		b.Fatal(err)
 	}
 	bearer := benchToken(b, h)
-	deep := deepCursor(b, st)
+	deep := deepCursor(b, st, store.IdentityFilter{})
+	// A page: its path, and for deep pages the filter whose cursor half-way through the
+	// inventory ends the path (found when the page is measured, so that -bench can skip it).
+	type page struct {
+		name, path string
+		deep       *store.IdentityFilter
+	}
+	var sorted []page
+	for _, sort := range store.IdentitySorts() {
+		for _, v := range []string{string(sort), "-" + string(sort)} {
+			sorted = append(sorted, page{"identities/sort=" + v, "/api/v1/identities?limit=50&sort=" + v, nil})
+		}
+		sorted = append(sorted,
+			page{"identities/sort=" + string(sort) + "/deep", "/api/v1/identities?limit=50&sort=" + string(sort) + "&cursor=",
+				&store.IdentityFilter{Sort: sort}},
+			page{"identities/sort=" + string(sort) + "/kind", "/api/v1/identities?limit=50&kind=service_account&sort=" + string(sort), nil})
+	}
 	for _, path := range []string{"/api/v1/dashboard", "/api/v1/apps?sort=risk"} {
 		began := time.Now()
 		rec := httptest.NewRecorder()
@@ -137,23 +164,27 @@ func BenchmarkPagesAtOneMillion(b *testing.B) {
 		h.ServeHTTP(rec, req)
 		b.Logf("first %s (computes the cached figures): %d in %s", path, rec.Code, time.Since(began).Round(time.Millisecond))
 	}
-	for _, tc := range []struct{ name, path string }{
-		{"identities/first", "/api/v1/identities?limit=50"},
-		{"identities/deep", "/api/v1/identities?limit=50&cursor=" + deep},
-		{"identities/kind", "/api/v1/identities?kind=service_account&limit=50"},
-		{"identities/platform", "/api/v1/identities?platform=google_workspace&limit=50"},
-		{"identities/platform_kind", "/api/v1/identities?platform=google_workspace&kind=service_account&limit=50"},
-		{"identities/app", "/api/v1/identities?app=client-7&limit=50"},
-		{"identities/owner_departed", "/api/v1/identities?owner_status=departed&limit=50"},
-		{"identities/search", "/api/v1/identities?q=client-7-&limit=50"},
-		{"findings/first", "/api/v1/findings?limit=50"},
-		{"findings/high", "/api/v1/findings?severity=high&limit=50"},
-		{"findings/app", "/api/v1/findings?app=client-0&limit=50"},
-		{"findings/platform", "/api/v1/findings?platform=google_workspace&limit=50"},
-		{"findings/open_critical", "/api/v1/findings?status=open&severity=critical&limit=50"},
-		{"findings/signal", "/api/v1/findings?signal=usage.stale&limit=50"},
-	} {
+	for _, tc := range append([]page{
+		{"identities/first", "/api/v1/identities?limit=50", nil},
+		{"identities/deep", "/api/v1/identities?limit=50&cursor=" + deep, nil},
+		{"identities/kind", "/api/v1/identities?kind=service_account&limit=50", nil},
+		{"identities/platform", "/api/v1/identities?platform=google_workspace&limit=50", nil},
+		{"identities/platform_kind", "/api/v1/identities?platform=google_workspace&kind=service_account&limit=50", nil},
+		{"identities/app", "/api/v1/identities?app=client-7&limit=50", nil},
+		{"identities/owner_departed", "/api/v1/identities?owner_status=departed&limit=50", nil},
+		{"identities/search", "/api/v1/identities?q=client-7-&limit=50", nil},
+		{"findings/first", "/api/v1/findings?limit=50", nil},
+		{"findings/high", "/api/v1/findings?severity=high&limit=50", nil},
+		{"findings/app", "/api/v1/findings?app=client-0&limit=50", nil},
+		{"findings/platform", "/api/v1/findings?platform=google_workspace&limit=50", nil},
+		{"findings/open_critical", "/api/v1/findings?status=open&severity=critical&limit=50", nil},
+		{"findings/signal", "/api/v1/findings?signal=usage.stale&limit=50", nil},
+	}, sorted...) {
 		b.Run(tc.name, func(b *testing.B) {
+			if tc.deep != nil {
+				tc.path += deepCursor(b, st, *tc.deep)
+				tc.deep = nil
+			}
 			for b.Loop() {
 				rec := httptest.NewRecorder()
 				req := httptest.NewRequest("GET", tc.path, nil)
@@ -206,16 +237,18 @@ func benchToken(b *testing.B, h http.Handler) string {
 	return tok.Secret
 }
 
-// deepCursor returns the API cursor of the identities page half-way through the store.
-func deepCursor(b *testing.B, st *sqlite.DB) string {
+// deepCursor returns the API cursor of the identities page half-way through the store in
+// the order of f.
+func deepCursor(b *testing.B, st *sqlite.DB, f store.IdentityFilter) string {
 	b.Helper()
-	after := ""
+	f.Limit = store.MaxLimit
 	for range benchIdentities / 2 / store.MaxLimit {
-		p, err := st.ListIdentities(context.Background(), store.IdentityFilter{Limit: store.MaxLimit, After: after})
+		p, err := st.ListIdentities(context.Background(), f)
 		if err != nil {
 			b.Fatal(err)
 		}
-		after = p.Next
+		f.After = p.Next
 	}
+	after := f.After
 	return web.EncodeCursor(after)
 }

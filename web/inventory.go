@@ -25,6 +25,19 @@ func identityFilter(q *query) store.IdentityFilter {
 	return f
 }
 
+// identitySort reads sort= of the identities list: one of the store's orders, or one
+// with a leading "-" for the reverse order ("-last_used" puts the never used first, then
+// the least recently used).
+func identitySort(q *query) (store.IdentitySort, bool) {
+	var values []string
+	for _, s := range store.IdentitySorts() {
+		values = append(values, string(s), "-"+string(s))
+	}
+	v := q.oneOf("sort", values...)
+	name, desc := strings.CutPrefix(v, "-")
+	return store.IdentitySort(name), desc
+}
+
 // splitFilter moves the platform and tenant conditions out of f into a filter the API
 // applies itself, unless an app or owner condition picks the store's index: SQLite
 // answers a platform condition alone by sorting every identity of the platform, which
@@ -72,7 +85,7 @@ func matchText(s string) func(nhi.Identity) bool {
 func (s *Server) listIdentities(w http.ResponseWriter, r *http.Request, _ *principal) error {
 	q := newQuery(r, "platform", "tenant", "kind", "app", "owner", "owner_status", "include_gone", "q", "sort", "limit", "cursor")
 	f := identityFilter(q)
-	q.oneOf("sort", "id")
+	f.Sort, f.Desc = identitySort(q)
 	limit, c, text := q.limit(), q.cursor(), q.str("q")
 	if err := q.err(); err != nil {
 		return err

@@ -117,6 +117,11 @@ func BenchmarkListIdentities(b *testing.B) {
 			"owner":        {Owner: "user-42", Limit: 100},
 			"unused since": {LastUsedBefore: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), Limit: 100},
 		}
+		for _, sort := range store.IdentitySorts()[1:] {
+			filters["sort "+string(sort)] = store.IdentityFilter{Sort: sort, Limit: 100}
+			filters["sort -"+string(sort)] = store.IdentityFilter{Sort: sort, Desc: true, Limit: 100}
+			filters["sort "+string(sort)+" resumed half-way"] = halfWay(b, st, store.IdentityFilter{Sort: sort, Limit: 100}, n)
+		}
 		for name, f := range filters {
 			b.Run(name, func(b *testing.B) {
 				for b.Loop() {
@@ -128,4 +133,20 @@ func BenchmarkListIdentities(b *testing.B) {
 			})
 		}
 	})
+}
+
+// halfWay returns f with the cursor of its page half-way through n identities.
+func halfWay(b *testing.B, st store.Store, f store.IdentityFilter, n int) store.IdentityFilter {
+	b.Helper()
+	all := f
+	for read := 0; read < n/2; {
+		all.Limit = min(n/2-read, store.MaxLimit)
+		p, err := st.ListIdentities(b.Context(), all)
+		if err != nil || p.Next == "" {
+			b.Fatalf("ListIdentities = next %q, %v", p.Next, err)
+		}
+		read, all.After = read+len(p.Items), p.Next
+	}
+	f.After = all.After
+	return f
 }

@@ -28,19 +28,19 @@ func (db *DB) Identity(ctx context.Context, id string) (nhi.Identity, error) {
 	return out, nil
 }
 
-// ListIdentities returns a page of the identities matching f, ordered by ID. An owner
-// status of unknown also matches identities whose owner has no record in the people table.
+// ListIdentities returns a page of the identities matching f in the order of f.Sort (by
+// ID by default), ties broken by ID. An owner status of unknown also matches identities
+// whose owner has no record in the people table.
 func (db *DB) ListIdentities(ctx context.Context, f store.IdentityFilter) (store.Page[nhi.Identity], error) {
 	var page store.Page[nhi.Identity]
 	limit, err := pageLimit(f.Limit)
 	if err != nil {
 		return page, err
 	}
-	where, args, err := identityWhere(f)
+	order, q, args, err := listIdentitiesQuery(f)
 	if err != nil {
 		return page, err
 	}
-	q := `SELECT ` + identityColumns + ` FROM identities i` + where + ` ORDER BY i.id LIMIT ?`
 	rows, err := db.c().QueryContext(ctx, q, append(args, limit+1)...)
 	if err != nil {
 		return page, wrap(ctx, "list identities", err)
@@ -58,13 +58,28 @@ func (db *DB) ListIdentities(ctx context.Context, f store.IdentityFilter) (store
 	}
 	if len(page.Items) > limit {
 		page.Items = page.Items[:limit]
-		page.Next = encodeCursor(listIdentities, page.Items[limit-1].ID)
+		page.Next = order.next(page.Items[limit-1])
 	}
 	return page, nil
 }
 
-// identityWhere returns the WHERE clause of f and its arguments.
-func identityWhere(f store.IdentityFilter) (string, []any, error) {
+// listIdentitiesQuery returns the order of f and the query that reads a page of it, with
+// its arguments but the last, the LIMIT's.
+func listIdentitiesQuery(f store.IdentityFilter) (identityOrder, string, []any, error) {
+	order, err := orderOf(f)
+	if err != nil {
+		return order, "", nil, err
+	}
+	where, args, err := identityWhere(f, order)
+	if err != nil {
+		return order, "", nil, err
+	}
+	q := `SELECT ` + identityColumns + ` FROM identities i` + where + ` ORDER BY ` + order.orderBy() + ` LIMIT ?`
+	return order, q, args, nil
+}
+
+// identityWhere returns the WHERE clause of f, resumed in order o, and its arguments.
+func identityWhere(f store.IdentityFilter, o identityOrder) (string, []any, error) {
 	var w where
 	if f.Kind != "" && !f.Kind.Valid() {
 		return "", nil, nhi.Errorf(nhi.CodeInvalid, "invalid kind %q", f.Kind)
@@ -73,11 +88,9 @@ func identityWhere(f store.IdentityFilter) (string, []any, error) {
 		return "", nil, nhi.Errorf(nhi.CodeInvalid, "invalid owner status %q", f.OwnerStatus)
 	}
 	if f.After != "" {
-		keys, err := decodeCursor(f.After, listIdentities, 1)
-		if err != nil {
+		if err := o.after(&w, f.After); err != nil {
 			return "", nil, err
 		}
-		w.add(`i.id > ?`, keys[0])
 	}
 	if !f.IncludeGone {
 		w.add(`i.gone_at = 0`)

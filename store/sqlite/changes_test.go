@@ -11,13 +11,22 @@ import (
 )
 
 // undoChanges returns the statements that take a database back to before migration
-// 0004, for the tests of earlier migrations.
+// 0004 (undoing 0005 too), for the tests of earlier migrations.
 func undoChanges() []string {
-	var out []string
+	out := undoSorts()
 	for _, tr := range []string{"identity_added", "permissions", "credentials", "app_added", "person_status", "person_gone"} {
 		out = append(out, `DROP TRIGGER changes_`+tr)
 	}
 	return append(out, `ALTER TABLE identities DROP COLUMN credential_ids`, `DROP TABLE changes`)
+}
+
+// undoSorts returns the statements that take a database back to before migration 0005.
+func undoSorts() []string {
+	var out []string
+	for _, sort := range []string{"name", "last_used", "created", "expires"} {
+		out = append(out, `DROP INDEX identities_by_`+sort)
+	}
+	return append(out, `DELETE FROM schema_migrations WHERE version >= 5`)
 }
 
 // TestChangesMigrationBackfill checks that migration 0004 on a database with identities

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/nhiscope/nhi"
@@ -27,56 +28,96 @@ func (db *DB) Identity(ctx context.Context, id string) (nhi.Identity, error) {
 	return out, nil
 }
 
-// ListIdentities returns a page of the identities matching f, ordered by ID. An owner
-// status of unknown also matches identities whose owner has no record in the people table.
+// ListIdentities returns a page of the identities matching f in the order of f.Sort (by
+// ID by default), ties broken by ID. An owner status of unknown also matches identities
+// whose owner has no record in the people table.
+//
+// A page resumed in a sorted order reads in two steps, each a seek in the order's index:
+// the rest of the cursor's tie (its sort key, later IDs), then the later keys. SQLite
+// cannot seek an index on an expression with the row value (key, id) > (?, ?): it would
+// scan the index from its start.
 func (db *DB) ListIdentities(ctx context.Context, f store.IdentityFilter) (store.Page[nhi.Identity], error) {
 	var page store.Page[nhi.Identity]
 	limit, err := pageLimit(f.Limit)
 	if err != nil {
 		return page, err
 	}
-	where, args, err := identityWhere(f)
+	order, queries, err := listIdentitiesQueries(f)
 	if err != nil {
 		return page, err
 	}
-	q := `SELECT ` + identityColumns + ` FROM identities i` + where + ` ORDER BY i.id LIMIT ?`
-	rows, err := db.r.QueryContext(ctx, q, append(args, limit+1)...)
+	for _, q := range queries {
+		if page.Items, err = db.appendIdentities(ctx, page.Items, q.sql, append(q.args, limit+1-len(page.Items))); err != nil {
+			return page, err
+		}
+		if len(page.Items) > limit {
+			page.Items = page.Items[:limit]
+			page.Next = order.next(page.Items[limit-1])
+			break
+		}
+	}
+	return page, nil
+}
+
+// sqlQuery is a query and its arguments.
+type sqlQuery struct {
+	sql  string
+	args []any
+}
+
+// listIdentitiesQueries returns the order of f and the queries that read a page of it,
+// in turn; each ends with a LIMIT whose argument is left to add.
+func listIdentitiesQueries(f store.IdentityFilter) (identityOrder, []sqlQuery, error) {
+	order, err := orderOf(f)
 	if err != nil {
-		return page, wrap(ctx, "list identities", err)
+		return order, nil, err
+	}
+	w, err := identityWhere(f)
+	if err != nil {
+		return order, nil, err
+	}
+	steps, err := order.resume(f.After)
+	if err != nil {
+		return order, nil, err
+	}
+	var out []sqlQuery
+	for _, st := range steps {
+		ws := where{conds: slices.Clone(w.conds), args: slices.Clone(w.args)}
+		ws.addIf(st.cond != "", st.cond, st.args...)
+		q := `SELECT ` + identityColumns + ` FROM identities i` + ws.sql() + ` ORDER BY ` + st.orderBy + ` LIMIT ?`
+		out = append(out, sqlQuery{q, ws.args})
+	}
+	return order, out, nil
+}
+
+// appendIdentities appends the identities query q returns to out.
+func (db *DB) appendIdentities(ctx context.Context, out []nhi.Identity, q string, args []any) ([]nhi.Identity, error) {
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return out, wrap(ctx, "list identities", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		id, err := scanIdentity(rows)
 		if err != nil {
-			return page, wrap(ctx, "list identities", err)
+			return out, wrap(ctx, "list identities", err)
 		}
-		page.Items = append(page.Items, id)
+		out = append(out, id)
 	}
 	if err := rows.Err(); err != nil {
-		return page, wrap(ctx, "list identities", err)
+		return out, wrap(ctx, "list identities", err)
 	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		page.Next = encodeCursor(listIdentities, page.Items[limit-1].ID)
-	}
-	return page, nil
+	return out, nil
 }
 
-// identityWhere returns the WHERE clause of f and its arguments.
-func identityWhere(f store.IdentityFilter) (string, []any, error) {
+// identityWhere returns the conditions of f but its cursor.
+func identityWhere(f store.IdentityFilter) (where, error) {
 	var w where
 	if f.Kind != "" && !f.Kind.Valid() {
-		return "", nil, nhi.Errorf(nhi.CodeInvalid, "invalid kind %q", f.Kind)
+		return w, nhi.Errorf(nhi.CodeInvalid, "invalid kind %q", f.Kind)
 	}
 	if f.OwnerStatus != "" && !f.OwnerStatus.Valid() {
-		return "", nil, nhi.Errorf(nhi.CodeInvalid, "invalid owner status %q", f.OwnerStatus)
-	}
-	if f.After != "" {
-		keys, err := decodeCursor(f.After, listIdentities, 1)
-		if err != nil {
-			return "", nil, err
-		}
-		w.add(`i.id > ?`, keys[0])
+		return w, nhi.Errorf(nhi.CodeInvalid, "invalid owner status %q", f.OwnerStatus)
 	}
 	if !f.IncludeGone {
 		w.add(`i.gone_at = 0`)
@@ -98,7 +139,7 @@ func identityWhere(f store.IdentityFilter) (string, []any, error) {
 		w.add(cond, string(f.OwnerStatus))
 	}
 	w.addIf(!f.LastUsedBefore.IsZero(), `(i.last_used_at = 0 OR i.last_used_at < ?)`, ms(f.LastUsedBefore))
-	return w.sql(), w.args, nil
+	return w, nil
 }
 
 // where collects the conditions of a WHERE clause and their arguments.

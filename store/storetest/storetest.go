@@ -16,7 +16,8 @@
 //   - Timestamps come back in UTC, at millisecond precision or better; empty slices and
 //     maps may come back nil.
 //   - A Limit above store.MaxLimit is clamped to it; a negative Limit, an unknown Kind,
-//     PersonStatus or AppSort, and a cursor of another list are CodeInvalid.
+//     PersonStatus, AppSort or IdentitySort, and a cursor of another list (or of another
+//     sort or direction of the identities) are CodeInvalid.
 //   - Lists order text byte-wise.
 //   - An empty Identity.ID is derived with nhi.NewIdentityID; any other ID is CodeInvalid.
 //     Puts under an unknown scan are CodeNotFound.
@@ -74,6 +75,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PartialScanHidesNothing", testPartialScan},
 		{"ListIdentities", testListIdentities},
 		{"Paging", testPaging},
+		{"IdentitySorts", testIdentitySorts},
 		{"People", testPeople},
 		{"Apps", testApps},
 		{"Counts", testCounts},

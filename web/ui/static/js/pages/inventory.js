@@ -5,6 +5,12 @@ import { filterForm, pager, params, platforms, kinds } from './paged.js';
 
 const names = ['q', 'platform', 'kind', 'owner', 'owner_status', 'app', 'sort', 'include_gone'];
 
+// The orders the API offers (sort=), ties broken by ID; a leading '-' reverses one whole.
+const sorts = [['', 'ID (default)'], ['-id', 'ID, reversed'], ['name', 'Name, A to Z'], ['-name', 'Name, Z to A'],
+  ['last_used', 'Last used, recent first'], ['-last_used', 'Last used, never or longest ago first'],
+  ['created', 'Created, oldest first'], ['-created', 'Created, newest first'],
+  ['expires', 'Expires, soonest first'], ['-expires', 'Expires, latest or never first']];
+
 export async function render(_p, query) {
   const page = await get('/api/v1/identities', { ...params(query, names), limit: 50, cursor: query.get('cursor') });
   const items = page.items || [];
@@ -17,7 +23,7 @@ export async function render(_p, query) {
       select('Owner status', 'owner_status', [['', 'Any'], ['active', 'active'], ['suspended', 'suspended'],
         ['departed', 'departed'], ['unknown', 'unknown']], query.get('owner_status')),
       field('Owner', { name: 'owner', value: query.get('owner') || '' }),
-      select('Sort', 'sort', [['', 'Default'], ['id', 'ID']], query.get('sort')),
+      select('Sort', 'sort', sorts, query.get('sort')),
       h('label', {}, 'Gone too', h('input', { type: 'checkbox', name: 'include_gone', value: 'true', checked: query.get('include_gone') === 'true' })),
     ]),
     table([
@@ -27,6 +33,8 @@ export async function render(_p, query) {
       { title: 'Tenant', cell: i => i.tenant },
       { title: 'Owner', cell: i => i.owner_id || '' },
       { title: 'Last used', cell: i => when(i.last_used_at) || 'never' },
+      { title: 'Created', cell: i => when(i.created_at) },
+      { title: 'Expires', cell: i => when(i.expires_at) },
     ], items, 'No identity matches.'),
     pager('/inventory', query, page.next_cursor, items.length));
 }

@@ -1,0 +1,131 @@
+package postgres
+
+import (
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/store"
+)
+
+// unknownLast is the sort key of an unknown time in the orders that put unknown times
+// last: greater than any time in unix milliseconds.
+const unknownLast = math.MaxInt64
+
+// The sort keys of the orders of identities. Each is the expression of an index of
+// migration 0005, which lets PostgreSQL read a page from the index in order instead of
+// sorting every identity, and resume it with one row comparison (key, id) > (?, ?).
+// Names order in the "C" collation, byte-wise, as store/sqlite orders them.
+const (
+	keyName     = `i.name COLLATE "C"`
+	keyLastUsed = `-i.last_used_at`
+	keyCreated  = `CASE i.created_at WHEN 0 THEN 9223372036854775807 ELSE i.created_at END`
+	keyExpires  = `CASE i.expires_at WHEN 0 THEN 9223372036854775807 ELSE i.expires_at END`
+)
+
+// identityOrder is one order of identities: its sort key before the ID and its cursors.
+type identityOrder struct {
+	sort store.IdentitySort
+	// key is the SQL of the sort key; "" orders by ID alone.
+	key  string
+	desc bool
+}
+
+// orderOf returns the order f asks for; an unknown sort is CodeInvalid.
+func orderOf(f store.IdentityFilter) (identityOrder, error) {
+	o := identityOrder{sort: f.Sort, desc: f.Desc}
+	switch f.Sort {
+	case "", store.IdentitiesByID:
+		o.sort = store.IdentitiesByID
+	case store.IdentitiesByName:
+		o.key = keyName
+	case store.IdentitiesByLastUsed:
+		o.key = keyLastUsed
+	case store.IdentitiesByCreated:
+		o.key = keyCreated
+	case store.IdentitiesByExpires:
+		o.key = keyExpires
+	default:
+		return o, nhi.Errorf(nhi.CodeInvalid, "invalid identity sort %q", f.Sort)
+	}
+	return o, nil
+}
+
+// list returns the name of the order's cursors; the ascending ID order keeps the name
+// of the cursors made before there were other orders.
+func (o identityOrder) list() string {
+	name := listIdentities
+	if o.sort != store.IdentitiesByID {
+		name += "_by_" + string(o.sort)
+	}
+	if o.desc {
+		name += "_desc"
+	}
+	return name
+}
+
+// orderBy returns the ORDER BY of the order, without the keyword.
+func (o identityOrder) orderBy() string {
+	dir := ""
+	if o.desc {
+		dir = " DESC"
+	}
+	if o.key == "" {
+		return `i.id` + dir
+	}
+	return o.key + dir + `, i.id` + dir
+}
+
+// after adds to w the condition that resumes the order after cursor s.
+func (o identityOrder) after(w *where, s string) error {
+	op := ` > `
+	if o.desc {
+		op = ` < `
+	}
+	if o.key == "" {
+		keys, err := decodeCursor(s, o.list(), 1)
+		if err != nil {
+			return err
+		}
+		w.add(`i.id`+op+`?`, keys[0])
+		return nil
+	}
+	keys, err := decodeCursor(s, o.list(), 2)
+	if err != nil {
+		return err
+	}
+	var key any = keys[0]
+	if o.sort != store.IdentitiesByName {
+		n, err := strconv.ParseInt(keys[0], 10, 64)
+		if err != nil {
+			return nhi.Errorf(nhi.CodeInvalid, "invalid page cursor: bad sort key")
+		}
+		key = n
+	}
+	w.add(`(`+o.key+`, i.id)`+op+`(?, ?)`, key, keys[1])
+	return nil
+}
+
+// next returns the cursor that resumes the order after id.
+func (o identityOrder) next(id nhi.Identity) string {
+	switch o.sort {
+	case store.IdentitiesByName:
+		return encodeCursor(o.list(), id.Name, id.ID)
+	case store.IdentitiesByLastUsed:
+		return encodeCursor(o.list(), strconv.FormatInt(-ms(id.LastUsedAt), 10), id.ID)
+	case store.IdentitiesByCreated:
+		return encodeCursor(o.list(), strconv.FormatInt(knownFirst(id.CreatedAt), 10), id.ID)
+	case store.IdentitiesByExpires:
+		return encodeCursor(o.list(), strconv.FormatInt(knownFirst(id.ExpiresAt), 10), id.ID)
+	}
+	return encodeCursor(o.list(), id.ID)
+}
+
+// knownFirst returns the sort key of t in the orders that put unknown times last.
+func knownFirst(t time.Time) int64 {
+	if t.IsZero() {
+		return unknownLast
+	}
+	return ms(t)
+}
