@@ -56,7 +56,7 @@ func (s *Service) poll(ctx context.Context, c connector.Connector) (int, error) 
 		}
 		total += len(evs)
 		if fs := s.observe(ctx, name, evs); len(fs) > 0 {
-			if err := s.storeFindings(ctx, name, fs); err != nil {
+			if err := s.pollFindings(ctx, name, fs); err != nil {
 				return total, err
 			}
 		}
@@ -111,14 +111,22 @@ func (s *Service) loadBaselines(ctx context.Context) {
 
 // Ingest runs events pushed by a platform (webhooks, event hooks) through the same
 // pipeline as polled ones, for the connector named name: detection, then findings
-// stored under its latest scan.
+// stored under its latest scan. OnFindings runs after Ingest returns, so that the
+// platform hears back within its delivery timeout (Okta's is 3 s) however long
+// containment takes.
 func (s *Service) Ingest(ctx context.Context, name string, evs []nhi.Event) error {
 	s.once.Do(s.init)
 	fs := s.observe(ctx, name, evs)
 	if len(fs) == 0 {
 		return nil
 	}
-	return s.storeFindings(ctx, name, fs)
+	if err := s.storeFindings(ctx, name, fs); err != nil {
+		return err
+	}
+	if s.OnFindings != nil {
+		go s.OnFindings(context.WithoutCancel(ctx), fs)
+	}
+	return nil
 }
 
 // observe runs evs through the detector and returns the findings of its detections.
@@ -160,9 +168,7 @@ func (s *Service) observe(ctx context.Context, name string, evs []nhi.Event) []n
 // storeFindings stores fs under the connector's latest scan, the evaluation they
 // belong to; with no scan yet they wait for the next poll's.
 func (s *Service) storeFindings(ctx context.Context, name string, fs []nhi.Finding) error {
-	s.mu.Lock()
-	rec, ok := s.lastScan[name]
-	s.mu.Unlock()
+	rec, ok := s.latestScan(ctx, name)
 	if !ok {
 		return fmt.Errorf("behavioural findings of %s: no finished scan yet to record them under; the events will be read again", name)
 	}
@@ -170,13 +176,44 @@ func (s *Service) storeFindings(ctx context.Context, name string, fs []nhi.Findi
 		return fmt.Errorf("store behavioural findings of %s: %w", name, err)
 	}
 	s.log().Info("behavioural detections", "connector", name, "findings", len(fs))
-	if s.OnFindings != nil {
-		s.OnFindings(ctx, fs)
-	}
 	if s.Alerts != nil {
 		s.Alerts.Send(ctx, fs)
 	}
 	return nil
+}
+
+// pollFindings stores the findings of polled events, and answers them (OnFindings)
+// before the poll moves on.
+func (s *Service) pollFindings(ctx context.Context, name string, fs []nhi.Finding) error {
+	if err := s.storeFindings(ctx, name, fs); err != nil {
+		return err
+	}
+	if s.OnFindings != nil {
+		s.OnFindings(ctx, fs)
+	}
+	return nil
+}
+
+// latestScan returns the latest finished scan of connector name: the last this service
+// ran, else (another instance of a cluster ran it, or this process restarted) the
+// newest succeeded or partial one in the store.
+func (s *Service) latestScan(ctx context.Context, name string) (nhi.Scan, bool) {
+	s.mu.Lock()
+	rec, ok := s.lastScan[name]
+	s.mu.Unlock()
+	if ok {
+		return rec, true
+	}
+	scans, err := s.Store.ListScans(ctx, store.ScanFilter{Connector: name, Limit: 50})
+	if err != nil {
+		return nhi.Scan{}, false
+	}
+	for _, sc := range scans {
+		if sc.Status == nhi.ScanSucceeded || sc.Status == nhi.ScanPartial {
+			return sc, true
+		}
+	}
+	return nhi.Scan{}, false
 }
 
 // severityPoints are the points of a behavioural finding by severity.
@@ -254,8 +291,28 @@ func (in *ingester) resolve(ctx context.Context, subj Subject) (nhi.Identity, bo
 			}
 		}
 	}
+	if !seen.found && err == nil && subj.Actor == subj.AppID {
+		seen = in.appItself(ctx, subj)
+	}
 	in.ids[subj] = seen
 	return seen.id, seen.found
+}
+
+// appItself returns the identity of an app acting as itself (a service app's client
+// credentials: the System Log's actor is the app): the identity of the app whose
+// external ID is the app's, not one a person owns.
+func (in *ingester) appItself(ctx context.Context, subj Subject) identitySeen {
+	f := store.IdentityFilter{Platform: subj.Platform, Tenant: subj.Tenant, AppID: subj.AppID, Limit: 100}
+	page, err := in.db.ListIdentities(ctx, f)
+	if err != nil {
+		return identitySeen{}
+	}
+	for _, id := range page.Items {
+		if id.ExternalID == subj.AppID {
+			return identitySeen{id: id, found: true}
+		}
+	}
+	return identitySeen{}
 }
 
 // owner returns the recorded status of a person; it is the detector's Owners and runs

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -209,11 +210,12 @@ func DecodeOkta(body []byte) ([]nhi.Event, error) {
 }
 
 // oktaTenant returns the org host of an event hook's source URL
-// ("https://example.okta.com/api/v1/eventHooks/who8...") .
+// ("https://example.okta.com/api/v1/eventHooks/who8..."), lower case and without a port,
+// as the Okta connector names its tenant.
 func oktaTenant(source string) string {
-	s := strings.TrimPrefix(strings.TrimPrefix(source, "https://"), "http://")
-	if i := strings.IndexByte(s, '/'); i >= 0 {
-		s = s[:i]
+	u, err := url.Parse(source)
+	if err != nil {
+		return ""
 	}
-	return nhi.CleanText(s)
+	return nhi.CleanText(strings.ToLower(u.Hostname()))
 }

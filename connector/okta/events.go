@@ -22,21 +22,22 @@ var _ connector.EventSource = (*Connector)(nil)
 // apps, their okta.* scope grants, people's consents and token grants.
 func eventKinds() map[string]nhi.EventKind {
 	return map[string]nhi.EventKind{
-		"system.api_token.create":             nhi.EventCredentialAdded,
-		"system.api_token.revoke":             nhi.EventCredentialRemoved,
-		"application.lifecycle.create":        nhi.EventAppAdded,
-		"application.lifecycle.update":        nhi.EventAppChanged,
-		"application.lifecycle.activate":      nhi.EventAppChanged,
-		"application.lifecycle.deactivate":    nhi.EventAppChanged,
-		"application.lifecycle.delete":        nhi.EventAppChanged,
-		"app.oauth2.scope.grant":              nhi.EventPermissionAdded,
-		"app.oauth2.scope.revoke":             nhi.EventGrantRemoved,
-		"app.oauth2.as.consent.grant":         nhi.EventConsentGranted,
-		"app.oauth2.as.consent.revoke":        nhi.EventGrantRemoved,
-		"app.oauth2.as.token.revoke":          nhi.EventGrantRemoved,
-		"app.oauth2.token.grant.access_token": nhi.EventSignIn,
-		"app.oauth2.as.token.grant":           nhi.EventSignIn,
-		"user.account.privilege.grant":        nhi.EventPermissionAdded,
+		"system.api_token.create":                nhi.EventCredentialAdded,
+		"system.api_token.revoke":                nhi.EventCredentialRemoved,
+		"application.lifecycle.create":           nhi.EventAppAdded,
+		"application.lifecycle.update":           nhi.EventAppChanged,
+		"application.lifecycle.activate":         nhi.EventAppChanged,
+		"application.lifecycle.deactivate":       nhi.EventAppChanged,
+		"application.lifecycle.delete":           nhi.EventAppChanged,
+		"app.oauth2.scope.grant":                 nhi.EventPermissionAdded,
+		"app.oauth2.scope.revoke":                nhi.EventGrantRemoved,
+		"app.oauth2.as.consent.grant":            nhi.EventConsentGranted,
+		"app.oauth2.as.consent.revoke":           nhi.EventGrantRemoved,
+		"app.oauth2.as.token.revoke":             nhi.EventGrantRemoved,
+		"app.oauth2.token.grant.access_token":    nhi.EventSignIn,
+		"app.oauth2.as.token.grant":              nhi.EventSignIn,
+		"app.oauth2.as.token.grant.access_token": nhi.EventSignIn,
+		"user.account.privilege.grant":           nhi.EventPermissionAdded,
 	}
 }
 

@@ -46,6 +46,16 @@
 // seconds' worth, and its reset is
 // the second the next request fits; cursors are the last ID of a page.
 //
+// Event hooks (AddEventHook, VerifyEventHook) behave as Okta documents them: a hook
+// receives nothing until its one-time verification GET, carrying the
+// X-Okta-Verification-Challenge header and the hook's Authorization header, is answered
+// 200 with {"verification": <the challenge>}; then each System Log event of a subscribed
+// type is POSTed, asynchronously and in order, from the moment it becomes visible, in
+// the {"eventType":"com.okta.event_hook", ..., "data":{"events":[...]}} envelope with the
+// Authorization header. A call has three seconds to be answered 2xx and is retried once.
+// AppendEvent adds events the simulator does not make itself, such as a service app's
+// access token grant from a given address.
+//
 // Knobs (Options) set the page cap, the rate limit, latency and the clocks; faults
 // (InjectFault) fail requests or silently ignore changes; the request log, Stats and the
 // state accessors (Token, App, AppGrants, Consents, Events) let tests assert what a

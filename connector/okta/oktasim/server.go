@@ -30,6 +30,8 @@ type Server struct {
 	logMu sync.Mutex
 	log   []Request
 	stats Stats
+
+	hooks hooks
 }
 
 // New returns a simulator serving the Okta org of e. The estate must not change while the
@@ -39,6 +41,7 @@ func New(e *estate.Estate, o Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{opts: o, now: o.Now, clock: o.Clock, w: newWorld(e)}
+	s.w.onLog = s.publish
 	if s.now == nil {
 		t := e.Options.Now
 		s.now = func() time.Time { return t }

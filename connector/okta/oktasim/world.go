@@ -23,6 +23,9 @@ type world struct {
 	events   []event
 	// seq counts IDs made by changes, so that they are unique and reproducible.
 	seq int
+	// onLog, if set, is told of each event appended after the org was built, as it
+	// becomes visible (the Server's event hooks).
+	onLog func(*event)
 }
 
 // user is a user of the org.
@@ -156,7 +159,16 @@ func (w *world) app(id string) (*app, bool) {
 // log appends an event made by a change at t. w.mu is held for writing.
 func (w *world) log(t time.Time, eventType, actorID, actorType, targetID, targetType, targetName, scope string) {
 	w.seq++
-	w.events = append(w.events, event{uuid: changeID("evt", w.seq), eventType: eventType, published: t,
+	w.append(event{uuid: changeID("evt", w.seq), eventType: eventType, published: t,
 		actorID: actorID, actorType: actorType, actorAlt: actorID, actorName: actorID,
 		targetID: targetID, targetType: targetType, targetName: targetName, scope: scope, ip: "127.0.0.1"})
+}
+
+// append makes ev visible at the end of the System Log and tells onLog. w.mu is held for
+// writing.
+func (w *world) append(ev event) {
+	w.events = append(w.events, ev)
+	if w.onLog != nil {
+		w.onLog(&w.events[len(w.events)-1])
+	}
 }
