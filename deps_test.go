@@ -66,7 +66,7 @@ func isImplementation(r string) bool {
 
 // isTestSuite reports whether a module package is a conformance suite.
 func isTestSuite(r string) bool {
-	return r == "connector/connectortest" || r == "store/storetest"
+	return r == "connector/connectortest" || r == "store/storetest" || r == "internal/pgtest"
 }
 
 // testViolation returns why a test of pkg may not import imp, or "". Tests may import

@@ -28,6 +28,10 @@ type Containment struct {
 	Executor *remediate.Executor
 	Now      func() time.Time
 	Logger   *slog.Logger
+	// Queue, if set, hands the plans to run at once to a work queue several instances
+	// share (package cluster), whose worker runs them with an executor of its own, instead
+	// of running them here; Respond then reports none.
+	Queue func(ctx context.Context, planID string) error
 }
 
 // Respond evaluates the policies on the identities of fs (identity findings) and returns
@@ -71,6 +75,14 @@ func (c *Containment) Respond(ctx context.Context, fs []nhi.Finding) ([]remediat
 	for _, p := range proposed.Plans {
 		if p.Mode != nhi.ModeEnforce || p.State != nhi.PlanApproved {
 			c.log().Info("containment: plan proposed for review", "plan", p.ID, "title", p.Title)
+			continue
+		}
+		if c.Queue != nil {
+			if err := c.Queue(ctx, p.ID); err != nil {
+				errs = append(errs, fmt.Errorf("containment: plan %s: %w", p.ID, err))
+				continue
+			}
+			c.log().Warn("containment: plan queued to run at once", "plan", p.ID, "title", p.Title)
 			continue
 		}
 		rep, err := x.Apply(ctx, p.ID, remediate.ApplyOptions{Execute: true})

@@ -50,6 +50,12 @@ type Service struct {
 	// AlertFlush (default 15 s).
 	Alerts     *Router
 	AlertFlush time.Duration
+	// Dispatch, if set, hands each scheduled scan to a work queue that several nhi
+	// instances share (package cluster) instead of running it here: it queues a scan of
+	// the named connector and returns, and the queue runs it, on this instance or
+	// another, through RunScan. Event polls and pushed events are judged here. Readiness
+	// then comes from the scans recorded in the store by any instance.
+	Dispatch func(ctx context.Context, connector string, full bool) error
 
 	once     sync.Once
 	mu       sync.Mutex
@@ -62,14 +68,34 @@ type Service struct {
 // Ready reports whether every connector has finished a scan (succeeded or partial)
 // since the service started.
 func (s *Service) Ready() bool {
+	s.once.Do(s.init)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, c := range s.Connectors {
-		if !s.ready[c.Info().Name] {
+		name := c.Info().Name
+		if !s.ready[name] && (s.Dispatch == nil || !s.scannedOnce(name)) {
 			return false
 		}
+		s.ready[name] = true
 	}
 	return len(s.Connectors) > 0
+}
+
+// scannedOnce reports whether the store records a finished scan of connector name, by
+// any instance.
+func (s *Service) scannedOnce(name string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	scans, err := s.Store.ListScans(ctx, store.ScanFilter{Connector: name, Limit: 20})
+	if err != nil {
+		return false
+	}
+	for _, sc := range scans {
+		if sc.Status == nhi.ScanSucceeded || sc.Status == nhi.ScanPartial {
+			return true
+		}
+	}
+	return false
 }
 
 // Run runs the schedules until ctx ends, then lets running work finish for Grace at
@@ -191,12 +217,47 @@ func (s *Service) runTask(ctx context.Context, c connector.Connector, t task) bo
 		s.log().Debug("event poll", "connector", name, "events", n)
 		return false
 	}
+	if s.Dispatch != nil {
+		if err := s.Dispatch(ctx, name, t == taskFull); err != nil {
+			s.log().Warn("queueing a scan failed", "connector", name, "task", t.String(), "err", nhi.ErrorMessage(err))
+			return true
+		}
+		return false
+	}
+	_, err := s.scan(ctx, c, t)
+	return err != nil
+}
+
+// RunScan runs a full or incremental scan of the connector named name now, as the
+// schedule would, and returns its record; a scan that ends failed is an error. It is
+// how a shared work queue's worker runs the scans Dispatch queued.
+func (s *Service) RunScan(ctx context.Context, name string, full bool) (nhi.Scan, error) {
+	s.once.Do(s.init)
+	for _, c := range s.Connectors {
+		if c.Info().Name == name {
+			t := taskScan
+			if full {
+				t = taskFull
+			}
+			return s.scan(ctx, c, t)
+		}
+	}
+	return nhi.Scan{}, nhi.Errorf(nhi.CodeNotFound, "no connector %q in this instance's configuration", name)
+}
+
+// scan runs scan task t of c, records its metrics, alerts and readiness, and returns its
+// record; a scan that ends failed is an error.
+func (s *Service) scan(ctx context.Context, c connector.Connector, t task) (nhi.Scan, error) {
+	name := c.Info().Name
+	start := time.Now()
 	rec, err := s.Scanner.Run(ctx, c, scan.Options{Full: t == taskFull})
 	s.Metrics.scanned(name, t, rec, time.Since(start).Seconds())
-	failed := err != nil || rec.Status == nhi.ScanFailed
-	if failed {
+	if err == nil && rec.Status == nhi.ScanFailed {
+		err = nhi.Errorf(nhi.CodeUnavailable, "scan %s of %s failed", rec.ID, name)
+	}
+	if err != nil {
 		s.log().Warn("scheduled scan failed", "connector", name, "task", t.String(), "err", nhi.ErrorMessage(err))
-		return true
+		return rec, err
 	}
 	s.log().Info("scheduled scan", "connector", name, "task", t.String(), "status", string(rec.Status),
 		"identities", rec.Counts.Identities, "findings", rec.Counts.Findings)
@@ -205,7 +266,7 @@ func (s *Service) runTask(ctx context.Context, c connector.Connector, t task) bo
 	s.mu.Lock()
 	s.ready[name], s.lastScan[name] = true, rec
 	s.mu.Unlock()
-	return false
+	return rec, nil
 }
 
 // alertScan routes the high and critical findings first seen in scan rec, unless rec is

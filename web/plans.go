@@ -174,7 +174,8 @@ func (s *Server) decidePlan(approve bool) handlerFunc {
 }
 
 // executePlan runs an approved plan with the configured connectors and answers with the
-// plan after the run (409 when it is not approved).
+// plan after the run (409 when it is not approved); with a shared work queue
+// (Config.QueuePlan) it queues the run and answers 202 with the plan as it is.
 func (s *Server) executePlan(w http.ResponseWriter, r *http.Request, p *principal) error {
 	var in struct {
 		Force bool `json:"force"`
@@ -183,6 +184,9 @@ func (s *Server) executePlan(w http.ResponseWriter, r *http.Request, p *principa
 		if err := decode(w, r, &in); err != nil {
 			return err
 		}
+	}
+	if s.cfg.QueuePlan != nil {
+		return s.queuePlan(w, r, p, in.Force)
 	}
 	x, err := s.executor(r.Context(), p)
 	if err != nil {
@@ -202,6 +206,34 @@ func (s *Server) executePlan(w http.ResponseWriter, r *http.Request, p *principa
 		return err
 	}
 	return s.writePlan(w, r, id)
+}
+
+// queuePlan checks that the plan can run and queues its run for the instances sharing
+// the work; the run itself is audited by the executor of the instance that takes it.
+func (s *Server) queuePlan(w http.ResponseWriter, r *http.Request, p *principal, force bool) error {
+	id := r.PathValue("id")
+	ctx, cancel := detach(r.Context(), executeTimeout)
+	defer cancel()
+	plan, err := s.st.Plan(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch {
+	case plan.Mode != nhi.ModeEnforce:
+		return nhi.Errorf(nhi.CodeInvalid, "plan %s is in %s mode: it can be previewed, not executed", id, plan.Mode)
+	case plan.State == nhi.PlanProposed || plan.State == nhi.PlanRejected:
+		return nhi.Errorf(nhi.CodeConflict, "plan %s is %s: only an approved plan runs", id, plan.State)
+	}
+	before, err := s.cfg.QueuePlan(ctx, id, p.actor(), force)
+	if err != nil {
+		return err
+	}
+	if err := appendAudit(ctx, s.st, s.now(), p.actor(), auditPlanExecuted, "plan:"+id,
+		map[string]any{"queued": true, "already_queued": before, "force": force}); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusAccepted, plan)
+	return nil
 }
 
 // writePlan answers with a plan and all its actions.

@@ -106,3 +106,38 @@ func TestKillSwitchProposal(t *testing.T) {
 		t.Error("the kill switch of a Google app has no app-wide revocation")
 	}
 }
+
+// TestExecuteQueuesWithASharedQueue checks that with Config.QueuePlan an executed plan
+// is queued, not run in the request: 202 with the plan as it is, the queue called with
+// the plan and its executor, nothing changed on the tenant; a plan not yet approved is
+// refused before anything is queued.
+func TestExecuteQueuesWithASharedQueue(t *testing.T) {
+	t.Parallel()
+	w := sharedWorld(t)
+	type call struct {
+		id, actor string
+		force     bool
+	}
+	var calls []call
+	ts := w.server(t, web.Config{QueuePlan: func(_ context.Context, id, actor string, force bool) (bool, error) {
+		calls = append(calls, call{id, actor, force})
+		return len(calls) > 1, nil
+	}})
+	analyst, approver := signIn(t, ts, "analyst"), signIn(t, ts, "approver")
+	id := proposePlan(t, analyst, someGrant(t, w, 3).ID)
+	if r := approver.do("POST", "/api/v1/plans/"+id+"/execute", nil); r.status != http.StatusConflict || len(calls) != 0 {
+		t.Errorf("queueing a proposed plan: %d, %d calls; want 409 and none", r.status, len(calls))
+	}
+	if r := approver.do("POST", "/api/v1/plans/"+id+"/approve", nil); r.status != 200 {
+		t.Fatalf("approve: %d", r.status)
+	}
+	var plan nhi.Plan
+	r := approver.do("POST", "/api/v1/plans/"+id+"/execute", map[string]bool{"force": true})
+	decodeInto(t, r, &plan)
+	if r.status != http.StatusAccepted || plan.State != nhi.PlanApproved || len(calls) != 1 || calls[0] != (call{id, "approver", true}) {
+		t.Errorf("queue: %d, plan %s, calls %+v; want 202, still approved, one call by approver with force", r.status, plan.State, calls)
+	}
+	if n := auditCount(t, w, "plan.executed"); n == 0 {
+		t.Error("the queueing is not audited")
+	}
+}

@@ -42,6 +42,10 @@ type Config struct {
 	Secure bool
 	// SessionTTL is how long a sign-in lasts; zero means DefaultSessionTTL.
 	SessionTTL time.Duration
+	// QueuePlan, if set, queues the runs of executed plans on a work queue that several
+	// nhi instances share (package cluster) instead of running them in the request;
+	// execute then answers 202. It reports whether a run of the plan was queued already.
+	QueuePlan func(ctx context.Context, id, actor string, force bool) (bool, error)
 	// AllowSelfApproval lets an approver approve a plan they proposed themselves; by
 	// default a second person must approve (four eyes).
 	AllowSelfApproval bool

@@ -8,7 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/cluster"
 	"github.com/nhiscope/nhi/remediate"
+	"github.com/nhiscope/nhi/store"
 )
 
 type applyFlags struct {
@@ -25,13 +27,16 @@ func (f *applyFlags) register(cmd *cobra.Command) {
 
 func (a *app) applyCmd() *cobra.Command {
 	var f applyFlags
+	var queue bool
 	cmd := &cobra.Command{
 		Use:   "apply PLAN",
 		Short: "Run an approved plan (a dry run unless --execute)",
 		Long: "apply previews a plan, or with --execute carries it out: each action is recorded in the\n" +
 			"audit trail before and after it runs, and re-read on the platform to verify that the\n" +
 			"access is gone. A run that fails part-way leaves the plan partial; apply it again to\n" +
-			"finish it. Exit code 3 when any action failed.",
+			"finish it. Exit code 3 when any action failed. With a PostgreSQL database, --queue hands the\n" +
+			"run to the instances of nhi serve sharing it and returns: one of them runs it, and another\n" +
+			"resumes it if that one dies.",
 		Example: "  nhi apply pln_abc\n  nhi apply pln_abc --execute",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -41,6 +46,9 @@ func (a *app) applyCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
+			if queue {
+				return a.queuePlan(ctx, db, args[0], f)
+			}
 			x, err := a.executor(ctx, db, f.by, f.execute)
 			if err != nil {
 				return err
@@ -49,7 +57,45 @@ func (a *app) applyCmd() *cobra.Command {
 		},
 	}
 	f.register(cmd)
+	cmd.Flags().BoolVar(&queue, "queue", false, "with PostgreSQL and --execute: queue the run for the instances of nhi serve instead of running it here")
 	return cmd
+}
+
+// queuePlan checks that plan id can run and queues its run for the instances of nhi
+// serve on the PostgreSQL database.
+func (a *app) queuePlan(ctx context.Context, db store.Store, id string, f applyFlags) error {
+	path, err := a.inventoryPath()
+	if err != nil {
+		return err
+	}
+	switch {
+	case !f.execute:
+		return nhi.Errorf(nhi.CodeInvalid, "--queue runs the plan: add --execute (a dry run needs no queue)")
+	case f.resume:
+		return nhi.Errorf(nhi.CodeInvalid, "--queue resumes an interrupted run by itself: drop --resume")
+	case !isPostgres(path):
+		return nhi.Errorf(nhi.CodeInvalid, "--queue needs a PostgreSQL database (--db postgres://...): with SQLite, apply runs the plan here")
+	}
+	p, err := db.Plan(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch {
+	case p.Mode != nhi.ModeEnforce:
+		return nhi.Errorf(nhi.CodeInvalid, "plan %s is in %s mode: it can be previewed, not executed", id, p.Mode)
+	case p.State == nhi.PlanProposed || p.State == nhi.PlanRejected:
+		return nhi.Errorf(nhi.CodeConflict, "plan %s is %s: only an approved plan runs", id, p.State)
+	}
+	before, err := cluster.QueuePlan(ctx, path, id, f.by, f.force)
+	if err != nil {
+		return err
+	}
+	if before {
+		fmt.Fprintf(a.stdout, "Plan %s is already queued or running; nothing added.\n", id)
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "Plan %s queued: an instance of nhi serve runs it (nhi plan show %s follows it).\n", id, id)
+	return nil
 }
 
 // apply runs or previews a stored plan and reports what happened.

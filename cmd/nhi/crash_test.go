@@ -19,7 +19,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("NHI_TEST_MAIN") == "1" {
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
 }
 
 // nhiProcess starts this test binary as `nhi args...`.

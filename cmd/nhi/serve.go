@@ -13,9 +13,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/cluster"
 	"github.com/nhiscope/nhi/connector"
 	"github.com/nhiscope/nhi/monitor"
 	"github.com/nhiscope/nhi/policy"
+	"github.com/nhiscope/nhi/remediate"
 	"github.com/nhiscope/nhi/risk"
 	"github.com/nhiscope/nhi/scan"
 	"github.com/nhiscope/nhi/store"
@@ -38,6 +40,10 @@ type serveFlags struct {
 	// oidc configures single sign-on: issuer, client ID, client secret reference,
 	// redirect URL, role claim and "value=role,..." mapping.
 	oidcIssuer, oidcClient, oidcSecret, oidcRedirect, oidcClaim, oidcRoles string
+	// instance names this process among the instances sharing a PostgreSQL database;
+	// rescueAfter is how long their jobs may run before another instance takes them.
+	instance    string
+	rescueAfter time.Duration
 }
 
 func (a *app) serveCmd() *cobra.Command {
@@ -52,7 +58,11 @@ func (a *app) serveCmd() *cobra.Command {
 			"export, export jobs deleted, dormant identities waking, use after the owner left); its\n" +
 			"detections become findings. It serves /healthz, /readyz (every connector scanned once)\n" +
 			"and Prometheus /metrics on --listen. SIGINT or SIGTERM stops it after running work\n" +
-			"finishes (--grace at most).",
+			"finishes (--grace at most).\n\n" +
+			"With a PostgreSQL database (--db postgres://...) several instances share the work: scans and\n" +
+			"plan runs are jobs on River that any instance runs, one instance at a time is elected to run\n" +
+			"the schedule and judge events, and when an instance dies its jobs and, if it led, its duties\n" +
+			"pass to the others.",
 		Example: "  nhi serve --config nhi.yaml --listen 127.0.0.1:9090 --scan-every 30m",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -73,6 +83,8 @@ func (a *app) serveCmd() *cobra.Command {
 	fl.StringVar(&f.oidcRedirect, "oidc-redirect-url", "", "single sign-on: this server's callback, https://HOST/auth/oidc/callback")
 	fl.StringVar(&f.oidcClaim, "oidc-role-claim", "groups", "single sign-on: the ID token claim that carries roles")
 	fl.StringVar(&f.oidcRoles, "oidc-roles", "", "single sign-on: claim values to roles, such as nhi-admins=admin,secops=approver,it=viewer")
+	fl.StringVar(&f.instance, "instance", "", "with PostgreSQL: this instance's name among those sharing the database (default host-pid)")
+	fl.DurationVar(&f.rescueAfter, "rescue-after", cluster.DefaultRescueAfter, "with PostgreSQL: how long a job may run before another instance takes it over (its instance may have died); longer than the longest scan")
 	fl.StringVar(&f.networks, "networks", "", "offline IP-to-ASN and provider dataset (CSV cidr,asn,org,kind with kind hosting, tor or isp): a first use from a hosting provider or Tor exit weighs more; replace the file and restart to refresh it")
 	fl.StringVar(&f.githubSecret, "github-webhook-secret", "", "receive GitHub organization webhooks on POST /hooks/github, signed with this secret (env:NAME or file:PATH)")
 	fl.StringVar(&f.slackSecret, "slack-signing-secret", "", "receive Slack Events API deliveries on POST /hooks/slack, signed with this signing secret (env:NAME or file:PATH)")
@@ -82,7 +94,7 @@ func (a *app) serveCmd() *cobra.Command {
 
 // serve runs the monitor service and its HTTP endpoints until ctx ends.
 func (a *app) serve(ctx context.Context, f serveFlags) error {
-	for _, d := range []time.Duration{f.sched.Full, f.sched.Scan, f.sched.Events, f.grace} {
+	for _, d := range []time.Duration{f.sched.Full, f.sched.Scan, f.sched.Events, f.grace, f.rescueAfter} {
 		if d <= 0 {
 			return nhi.Errorf(nhi.CodeInvalid, "intervals and --grace must be positive")
 		}
@@ -132,17 +144,34 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	metrics := monitor.NewMetrics()
 	svc := &monitor.Service{Store: db, Scanner: &scan.Runner{Store: db, Logger: a.logger(), Engine: engine, Policies: policies},
 		Connectors: conns, Schedule: f.sched, Metrics: metrics, Logger: a.logger(), Grace: f.grace, Alerts: alerts,
-		OnFindings: a.containment(db, policies), Detect: detect}
+		Detect: detect}
+	var node *cluster.Node
+	if isPostgres(path) {
+		node, err = cluster.Open(ctx, cluster.Config{DSN: path, ID: f.instance, Service: svc, RescueAfter: f.rescueAfter,
+			Logger: a.logger(), Executor: func(ctx context.Context, actor string) (*remediate.Executor, error) {
+				return a.executor(ctx, db, actor, false)
+			}})
+		if err != nil {
+			return err
+		}
+		defer node.Close()
+		fmt.Fprintf(a.stderr, "nhi serve: instance %s, sharing the work with the others on this PostgreSQL database\n", node.ID())
+	}
+	svc.OnFindings = a.containment(db, policies, node)
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return nhi.WrapError(nhi.CodeInvalid, err, fmt.Sprintf("--listen %s: %v", f.listen, err))
 	}
 	mux := serveMux(svc, metrics)
-	if err := mountReceivers(mux, f, svc, metrics, conns); err != nil {
+	deliver := svc.Ingest
+	if node != nil {
+		deliver = node.Deliver
+	}
+	if err := mountReceivers(mux, f, deliver, metrics, conns); err != nil {
 		return err
 	}
 	if f.console {
-		console, err := a.console(ctx, db, path, engine, conns, f, ln.Addr())
+		console, err := a.console(ctx, db, path, engine, conns, f, ln.Addr(), node)
 		if err != nil {
 			return err
 		}
@@ -157,7 +186,12 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 		}
 	}()
 	fmt.Fprintf(a.stderr, "nhi serve: %d connector(s); health and metrics on http://%s\n", len(conns), ln.Addr())
-	runErr := svc.Run(ctx)
+	var runErr error
+	if node != nil {
+		runErr = node.Run(ctx, f.grace)
+	} else {
+		runErr = svc.Run(ctx)
+	}
 	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shut); err != nil {
@@ -171,7 +205,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 // tokens live beside the inventory: in its SQLite file, or in its PostgreSQL database,
 // where every instance serving the console shares them.
 func (a *app) console(ctx context.Context, db store.Store, path string, engine *risk.Engine, conns []connector.Connector,
-	f serveFlags, addr net.Addr) (http.Handler, error) {
+	f serveFlags, addr net.Addr, node *cluster.Node) (http.Handler, error) {
 	var auth web.AuthStore
 	var err error
 	if isPostgres(path) {
@@ -195,8 +229,12 @@ func (a *app) console(ctx context.Context, db store.Store, path string, engine *
 	if err != nil {
 		return nil, err
 	}
-	srv, err := web.New(web.Config{Store: db, Auth: auth, Engine: engine, Connectors: conns, UI: ui.Handler(), OIDC: oidc,
-		Logger: a.logger(), Secure: ip == nil || !ip.IsLoopback(), AllowSelfApproval: f.selfApproval})
+	cfg := web.Config{Store: db, Auth: auth, Engine: engine, Connectors: conns, UI: ui.Handler(), OIDC: oidc,
+		Logger: a.logger(), Secure: ip == nil || !ip.IsLoopback(), AllowSelfApproval: f.selfApproval}
+	if node != nil {
+		cfg.QueuePlan = node.QueuePlan
+	}
+	srv, err := web.New(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +271,7 @@ func (f serveFlags) oidcConfig() (*web.OIDCConfig, error) {
 // approval run immediately (verified and audited), the others wait for review. The
 // executor is built at each use, so that its targets are the tenants the latest scans
 // found.
-func (a *app) containment(db store.Store, policies *policy.Set) func(context.Context, []nhi.Finding) {
+func (a *app) containment(db store.Store, policies *policy.Set, node *cluster.Node) func(context.Context, []nhi.Finding) {
 	if policies == nil {
 		return nil
 	}
@@ -244,6 +282,12 @@ func (a *app) containment(db store.Store, policies *policy.Set) func(context.Con
 			return
 		}
 		c := &monitor.Containment{Store: db, Policies: policies, Executor: x, Logger: a.logger()}
+		if node != nil {
+			c.Queue = func(ctx context.Context, id string) error {
+				_, err := node.QueuePlan(ctx, id, monitor.ContainActor, false)
+				return err
+			}
+		}
 		if _, err := c.Respond(ctx, fs); err != nil {
 			a.logger().Error("containment", "err", nhi.ErrorMessage(err))
 		}
@@ -272,7 +316,8 @@ func serveMux(svc *monitor.Service, m *monitor.Metrics) *http.ServeMux {
 
 // mountReceivers adds the push receivers whose secrets f names. Each delivers to the
 // first connector of its platform, whose scans record the findings.
-func mountReceivers(mux *http.ServeMux, f serveFlags, svc *monitor.Service, m *monitor.Metrics, conns []connector.Connector) error {
+func mountReceivers(mux *http.ServeMux, f serveFlags, deliver func(context.Context, string, []nhi.Event) error, m *monitor.Metrics,
+	conns []connector.Connector) error {
 	for _, rcv := range []struct {
 		flag, ref string
 		platform  nhi.Platform
@@ -314,7 +359,7 @@ func mountReceivers(mux *http.ServeMux, f serveFlags, svc *monitor.Service, m *m
 		}
 		r := rcv.build(secret)
 		r.Metrics = m
-		r.Deliver = func(ctx context.Context, evs []nhi.Event) error { return svc.Ingest(ctx, name, evs) }
+		r.Deliver = func(ctx context.Context, evs []nhi.Event) error { return deliver(ctx, name, evs) }
 		mux.Handle("/hooks/"+r.Source, r)
 	}
 	return nil

@@ -1,0 +1,265 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/connector/googleworkspace/googleworkspacesim"
+	"github.com/nhiscope/nhi/estate"
+	"github.com/nhiscope/nhi/internal/pgtest"
+)
+
+// pg is the PostgreSQL server of the tests that need one, started by the first.
+var pg pgtest.Lazy
+
+// instance is one nhi serve process of a cluster test.
+type instance struct {
+	cmd *exec.Cmd
+	out *syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer safe for a process's writes and the test's reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// clusterTenant serves a simulated Google Workspace tenant slow enough (every answer
+// after latency) that a scan and a plan take seconds, and writes a configuration whose
+// database is db.
+func clusterTenant(t *testing.T, db string, latency time.Duration) (*googleworkspacesim.Server, *estate.Estate, string) {
+	t.Helper()
+	est, err := estate.Generate(estate.Options{Seed: 7, People: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := googleworkspacesim.New(est, googleworkspacesim.Options{Now: time.Now, Latency: latency})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	key := filepath.Join(dir, "key.json")
+	if err := os.WriteFile(key, sim.ServiceAccountKey(srv.URL), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "nhi.yaml")
+	text := fmt.Sprintf("database: %q\nconnectors:\n  - name: g\n    platform: google_workspace\n"+
+		"    admin_email: %s\n    credentials: file:%s\n    base_url: %s/\n", db, est.FirstAdmin().Email, key, srv.URL)
+	if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return sim, est, cfg
+}
+
+// startInstances starts n nhi serve processes named n0, n1, ... on cfg.
+func startInstances(t *testing.T, cfg string, n int) map[string]*instance {
+	t.Helper()
+	out := map[string]*instance{}
+	for i := range n {
+		id := fmt.Sprintf("n%d", i)
+		in := &instance{out: &syncBuffer{}}
+		in.cmd = exec.Command(os.Args[0], "serve", "--config", cfg, "--listen", "127.0.0.1:0", "--console=false",
+			"--instance", id, "--rescue-after", "10s", "--full-every", "1h", "--scan-every", "1h", "--events-every", "1h",
+			"--grace", "1s", "--log-level", "info")
+		in.cmd.Env = append(os.Environ(), "NHI_TEST_MAIN=1")
+		in.cmd.Stdout, in.cmd.Stderr = in.out, in.out
+		if err := in.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		out[id] = in
+	}
+	t.Cleanup(func() {
+		for id, in := range out {
+			_ = in.cmd.Process.Kill()
+			_ = in.cmd.Wait()
+			if t.Failed() {
+				t.Logf("--- %s ---\n%s", id, tail(in.out.String(), 3000))
+			}
+		}
+	})
+	return out
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// runningJob waits for a job of kind to be running and returns the instance running it.
+func runningJob(t *testing.T, conn *pgx.Conn, kind string) string {
+	t.Helper()
+	var who string
+	waitUntil(t, "a running "+kind+" job", 60*time.Second, func() bool {
+		err := conn.QueryRow(context.Background(), `SELECT attempted_by[array_length(attempted_by, 1)] FROM river_job
+			WHERE kind = $1 AND state = 'running' LIMIT 1`, kind).Scan(&who)
+		return err == nil && who != ""
+	})
+	return who
+}
+
+func waitUntil(t *testing.T, what string, d time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", d, what)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// kill kills instance id with SIGKILL.
+func kill(t *testing.T, ins map[string]*instance, id string) {
+	t.Helper()
+	in := ins[id]
+	if err := in.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = in.cmd.Wait()
+	t.Logf("killed %s", id)
+}
+
+// TestClusterSurvivesSIGKILL runs three nhi serve processes on one PostgreSQL database
+// and a simulated Google Workspace tenant, kills the one running the first scan with
+// SIGKILL mid-scan and then the one running a kill-switch plan mid-plan, and checks
+// that the scan completes on another instance with the same inventory a single scan
+// finds, that every grant of the plan was revoked with exactly one call each (the
+// simulator's request log), and that the audit chain is whole.
+func TestClusterSurvivesSIGKILL(t *testing.T) {
+	t.Parallel()
+	db := pg.URL(t)
+	sim, _, cfg := clusterTenant(t, db, 10*time.Millisecond)
+	ins := startInstances(t, cfg, 3)
+	conn, err := pgx.Connect(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+
+	// Mid-scan: the instance running the first scan dies once the scan has made calls.
+	scanner := runningJob(t, conn, "nhi.scan")
+	waitUntil(t, "the scan's first calls", 30*time.Second, func() bool { return len(sim.Requests()) > 40 })
+	kill(t, ins, scanner)
+	var scans []nhi.Scan
+	waitUntil(t, "a scan to succeed on another instance", 90*time.Second, func() bool {
+		code, out, _ := runCLI(t, "scans", "--db", db, "--output", "json")
+		scans = nil
+		return code == exitOK && jsonInto(out, &scans) && slicesAny(scans, func(s nhi.Scan) bool { return s.Status == nhi.ScanSucceeded })
+	})
+	if !slicesAny(scans, func(s nhi.Scan) bool {
+		return s.Status == nhi.ScanFailed && strings.Contains(strings.Join(s.Errors, " "), "interrupted")
+	}) {
+		t.Errorf("the interrupted scan is not recorded as interrupted: %+v", scans)
+	}
+	ref := filepath.Join(t.TempDir(), "ref.db")
+	if code, _, errOut := runCLI(t, "scan", "--config", cfg, "--db", ref); code != exitOK {
+		t.Fatalf("reference scan: exit %d %s", code, errOut)
+	}
+	want := len(listJSON[nhi.Identity](t, "inventory", "list", "--db", ref, "--limit", "0"))
+	got := len(listJSON[nhi.Identity](t, "inventory", "list", "--db", db, "--limit", "0"))
+	if got != want || want == 0 {
+		t.Errorf("the cluster's inventory holds %d identities after the interrupted scan, a single scan finds %d", got, want)
+	}
+
+	// Mid-plan: the kill switch of the most-held app, queued for the cluster.
+	apps := listJSON[nhi.App](t, "apps", "list", "--db", db, "--sort", "users")
+	app := apps[0]
+	if code, _, errOut := runCLI(t, "contain", "--app", app.ExternalID, "--config", cfg, "--by", "alice"); code != exitOK {
+		t.Fatalf("contain: %s", errOut)
+	}
+	plans := listJSON[nhi.Plan](t, "plan", "list", "--config", cfg, "--state", "proposed")
+	var id string
+	for _, p := range plans {
+		if p.Reason.Kind == nhi.ReasonPerson {
+			id = p.ID
+		}
+	}
+	if code, _, errOut := runCLI(t, "plan", "approve", id, "--config", cfg, "--by", "bob"); code != exitOK {
+		t.Fatalf("approve: %s", errOut)
+	}
+	sim.ResetRequests()
+	if code, out, errOut := runCLI(t, "apply", id, "--config", cfg, "--execute", "--force", "--queue", "--by", "bob"); code != exitOK || !strings.Contains(out, "queued") {
+		t.Fatalf("apply --queue: exit %d %s %s", code, out, errOut)
+	}
+	runner := runningJob(t, conn, "nhi.plan")
+	waitUntil(t, "the plan's first revocations", 30*time.Second, func() bool { return deletes(sim) >= 5 })
+	kill(t, ins, runner)
+	var plan nhi.Plan
+	waitUntil(t, "the plan to finish on another instance", 90*time.Second, func() bool {
+		code, out, _ := runCLI(t, "plan", "show", id, "--config", cfg, "--output", "json")
+		return code == exitOK && jsonInto(out, &plan) && plan.State == nhi.PlanDone
+	})
+	perPath := map[string]int{}
+	for _, r := range sim.Requests() {
+		if r.Method == "DELETE" {
+			perPath[r.Path]++
+		}
+	}
+	for p, n := range perPath {
+		if n != 1 {
+			t.Errorf("%s was called %d times, want once", p, n)
+		}
+	}
+	grants := 0 // the plan's other action sweeps the app's grants given since the scan
+	for _, a := range plan.Actions {
+		if a.IdentityID != "" {
+			grants++
+		}
+	}
+	if len(perPath) != grants || grants == 0 || len(sim.Holders(app.ExternalID)) != 0 {
+		t.Errorf("%d grants revoked for %d revoke actions, %d grants left; want one call each and none left",
+			len(perPath), grants, len(sim.Holders(app.ExternalID)))
+	}
+	if code, out, errOut := runCLI(t, "audit", "verify", "--config", cfg); code != exitOK {
+		t.Errorf("audit verify: exit %d %s %s", code, out, errOut)
+	}
+	t.Logf("scan killed on %s; plan of %d actions killed on %s after 5 or more revocations, finished elsewhere with one call per grant",
+		scanner, len(plan.Actions), runner)
+}
+
+// deletes counts the DELETE requests the simulator answered.
+func deletes(sim *googleworkspacesim.Server) int {
+	n := 0
+	for _, r := range sim.Requests() {
+		if r.Method == "DELETE" {
+			n++
+		}
+	}
+	return n
+}
+
+// jsonInto decodes s into v and reports whether it could.
+func jsonInto(s string, v any) bool { return json.Unmarshal([]byte(s), v) == nil }
+
+// slicesAny reports whether any element of s satisfies f.
+func slicesAny[T any](s []T, f func(T) bool) bool { return slices.ContainsFunc(s, f) }
