@@ -4,6 +4,9 @@
 //   - Scans are jobs (ScanArgs), one per connector and kind at a time across the
 //     cluster (River's unique jobs), run by whichever instance fetches them, retried with
 //     backoff when they fail.
+//   - A full scan of a connector whose scans split (connector.Sharder, with Config.Parts)
+//     is parts (PartArgs) that any instance runs into one scan record; the instance that
+//     began it finishes it once every part is in.
 //   - Plan runs are jobs (PlanArgs) keyed by the plan's ID, so that a plan is queued once
 //     however many instances or people ask; a run interrupted by the death of its
 //     instance is resumed by another (remediate's resume reconciles with the audit
@@ -45,6 +48,7 @@ import (
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/monitor"
 	"github.com/nhiscope/nhi/remediate"
+	"github.com/nhiscope/nhi/scan"
 )
 
 // Defaults of Config.
@@ -82,9 +86,14 @@ type Config struct {
 	// Poll is how often a follower tries to become the leader and the leader checks its
 	// connection; default DefaultPoll.
 	Poll time.Duration
-	// Workers is how many scans and how many plans one instance runs at once; default
+	// Workers is how many scans, scan parts and plans one instance runs at once; default
 	// DefaultWorkers.
 	Workers int
+	// Parts splits each full scan of a connector that can split its scans
+	// (connector.Sharder: Google Workspace, by user) into that many parts, which any
+	// instance runs; 0 or 1 keeps scans whole. Splitting needs the service's Scanner to be
+	// a *scan.Runner.
+	Parts int
 	Logger  *slog.Logger
 }
 
@@ -122,16 +131,20 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	river.AddWorker(workers, &scanWorker{n: n})
 	river.AddWorker(workers, &planWorker{n: n})
 	river.AddWorker(workers, &ingestWorker{n: n})
+	river.AddWorker(workers, &partWorker{n: n})
 	n.client, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
 		ID: cfg.ID, Logger: cfg.Logger, Workers: workers, JobTimeout: cfg.RescueAfter, RescueStuckJobsAfter: cfg.RescueAfter,
 		Queues: map[string]river.QueueConfig{QueueScans: {MaxWorkers: cfg.Workers}, QueuePlans: {MaxWorkers: cfg.Workers},
-			QueueEvents: {MaxWorkers: 1}},
+			QueueParts: {MaxWorkers: cfg.Workers}, QueueEvents: {MaxWorkers: 1}},
 	})
 	if err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
 	cfg.Service.Dispatch = n.QueueScan
+	if runner, ok := cfg.Service.Scanner.(*scan.Runner); ok && cfg.Parts > 1 {
+		cfg.Service.Scanner = &splitScanner{runner: runner, n: n}
+	}
 	return n, nil
 }
 

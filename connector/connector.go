@@ -67,6 +67,32 @@ type Reporter interface {
 	Progress(p Progress)
 }
 
+// Sharder is implemented by connectors whose full scan fans out (one call per user or
+// repository) and can be split into parts that run at once, on one nhi instance or
+// several, into one scan record. DiscoverShard runs part shard (0 <= shard < of): part 0
+// reports what is not split (people, with ScopePeople) besides its share; together the
+// parts report what Discover("") reports and complete the same scopes. Only part 0's
+// cursor is kept.
+type Sharder interface {
+	Connector
+	DiscoverShard(ctx context.Context, shard, of int, r Reporter) (nhi.Cursor, error)
+}
+
+// ShardOf returns the part (0 to of-1) a key (a user's ID) belongs to when a scan is
+// split into of parts; every connector splits with it, so parts are stable across
+// instances and runs.
+func ShardOf(key string, of int) int {
+	if of <= 1 {
+		return 0
+	}
+	h := uint32(2166136261) // FNV-1a
+	for i := 0; i < len(key); i++ {
+		h ^= uint32(key[i])
+		h *= 16777619
+	}
+	return int(h % uint32(of))
+}
+
 // EventSource is implemented by connectors that read their platform's audit log. Events
 // calls fn for each event that matters for non-human identities after since, oldest
 // first, and returns the cursor to resume from; with the zero cursor it starts at the

@@ -243,3 +243,10 @@ func (r *reporter) observedTenant() string {
 	defer r.mu.Unlock()
 	return r.tenant
 }
+
+// outcome returns what the scan found beside the records it wrote, with the connector's
+// cursor next.
+func (r *reporter) outcome(next nhi.Cursor) outcome {
+	n, msgs := r.failures()
+	return outcome{Scopes: r.completedScopes(), Failures: n, Msgs: msgs, Tenant: r.observedTenant(), Cursor: next}
+}

@@ -77,7 +77,7 @@ func (r *Runner) Run(ctx context.Context, c connector.Connector, o Options) (nhi
 	rep := newReporter(ctx, r.Store, rec.ID, r.now(), r.batchSize(), stats)
 	next, derr := c.Discover(ctx, since, rep)
 	werr := rep.close()
-	rec = r.finish(ctx, rec, rep, stats, next, errors.Join(derr, werr))
+	rec = r.finish(ctx, rec, rep.outcome(next), stats, errors.Join(derr, werr))
 	if ferr := r.Store.FinishScan(context.WithoutCancel(ctx), rec); ferr != nil {
 		return rec, fmt.Errorf("scan: record result: %w", ferr)
 	}
@@ -89,13 +89,13 @@ func (r *Runner) Run(ctx context.Context, c connector.Connector, o Options) (nhi
 
 // finish marks gone what completed scopes no longer hold, saves the cursor of a clean scan
 // and fills in the record's status and counts.
-func (r *Runner) finish(ctx context.Context, rec nhi.Scan, rep *reporter, st *Stats, next nhi.Cursor, err error) nhi.Scan {
+func (r *Runner) finish(ctx context.Context, rec nhi.Scan, out outcome, st *Stats, err error) nhi.Scan {
 	log := r.log().With("connector", rec.Connector, "scan", rec.ID)
 	rec.Status = nhi.ScanSucceeded
-	if t := rep.observedTenant(); t != "" {
-		rec.Tenant = t
+	if out.Tenant != "" {
+		rec.Tenant = out.Tenant
 	}
-	failures, msgs := rep.failures()
+	failures, msgs, next := out.Failures, out.Msgs, out.Cursor
 	if failures > len(msgs) {
 		msgs = append(msgs, fmt.Sprintf("... and %d more failures", failures-len(msgs)))
 	}
@@ -108,7 +108,7 @@ func (r *Runner) finish(ctx context.Context, rec nhi.Scan, rep *reporter, st *St
 		rec.Status = nhi.ScanPartial
 	}
 	if rec.Status != nhi.ScanFailed {
-		gone, gerr := r.markGone(ctx, rec, rep.completedScopes())
+		gone, gerr := r.markGone(ctx, rec, out.Scopes)
 		st.Gone.Add(int64(gone))
 		if gerr != nil {
 			rec.Status = nhi.ScanFailed

@@ -87,7 +87,7 @@ func startInstances(t *testing.T, cfg string, n int) map[string]*instance {
 		id := fmt.Sprintf("n%d", i)
 		in := &instance{out: &syncBuffer{}}
 		in.cmd = exec.Command(os.Args[0], "serve", "--config", cfg, "--listen", "127.0.0.1:0", "--console=false",
-			"--instance", id, "--rescue-after", "10s", "--full-every", "1h", "--scan-every", "1h", "--events-every", "1h",
+			"--instance", id, "--rescue-after", "10s", "--scan-parts", "3", "--full-every", "1h", "--scan-every", "1h", "--events-every", "1h",
 			"--grace", "1s", "--log-level", "info")
 		in.cmd.Env = append(os.Environ(), "NHI_TEST_MAIN=1")
 		in.cmd.Stdout, in.cmd.Stderr = in.out, in.out
@@ -150,8 +150,8 @@ func kill(t *testing.T, ins map[string]*instance, id string) {
 }
 
 // TestClusterSurvivesSIGKILL runs three nhi serve processes on one PostgreSQL database
-// and a simulated Google Workspace tenant, kills the one running the first scan with
-// SIGKILL mid-scan and then the one running a kill-switch plan mid-plan, and checks
+// and a simulated Google Workspace tenant, its full scans split in three parts, kills the
+// one running the first scan with SIGKILL mid-scan and then the one running a kill-switch plan mid-plan, and checks
 // that the scan completes on another instance with the same inventory a single scan
 // finds, that every grant of the plan was revoked with exactly one call each (the
 // simulator's request log), and that the audit chain is whole.

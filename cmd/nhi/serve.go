@@ -44,6 +44,7 @@ type serveFlags struct {
 	// rescueAfter is how long their jobs may run before another instance takes them.
 	instance    string
 	rescueAfter time.Duration
+	parts       int
 }
 
 func (a *app) serveCmd() *cobra.Command {
@@ -85,6 +86,7 @@ func (a *app) serveCmd() *cobra.Command {
 	fl.StringVar(&f.oidcRoles, "oidc-roles", "", "single sign-on: claim values to roles, such as nhi-admins=admin,secops=approver,it=viewer")
 	fl.StringVar(&f.instance, "instance", "", "with PostgreSQL: this instance's name among those sharing the database (default host-pid)")
 	fl.DurationVar(&f.rescueAfter, "rescue-after", cluster.DefaultRescueAfter, "with PostgreSQL: how long a job may run before another instance takes it over (its instance may have died); longer than the longest scan")
+	fl.IntVar(&f.parts, "scan-parts", 0, "with PostgreSQL: split each full scan of a connector that fans out (Google Workspace, by user) into this many parts that the instances run at once (0: whole scans)")
 	fl.StringVar(&f.networks, "networks", "", "offline IP-to-ASN and provider dataset (CSV cidr,asn,org,kind with kind hosting, tor or isp): a first use from a hosting provider or Tor exit weighs more; replace the file and restart to refresh it")
 	fl.StringVar(&f.githubSecret, "github-webhook-secret", "", "receive GitHub organization webhooks on POST /hooks/github, signed with this secret (env:NAME or file:PATH)")
 	fl.StringVar(&f.slackSecret, "slack-signing-secret", "", "receive Slack Events API deliveries on POST /hooks/slack, signed with this signing secret (env:NAME or file:PATH)")
@@ -98,6 +100,9 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 		if d <= 0 {
 			return nhi.Errorf(nhi.CodeInvalid, "intervals and --grace must be positive")
 		}
+	}
+	if f.parts < 0 || f.parts > 64 {
+		return nhi.Errorf(nhi.CodeInvalid, "--scan-parts %d: want 0 to 64", f.parts)
 	}
 	cfg, err := loadConfig(a.cfgPath)
 	if err != nil {
@@ -147,7 +152,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 		Detect: detect}
 	var node *cluster.Node
 	if isPostgres(path) {
-		node, err = cluster.Open(ctx, cluster.Config{DSN: path, ID: f.instance, Service: svc, RescueAfter: f.rescueAfter,
+		node, err = cluster.Open(ctx, cluster.Config{DSN: path, ID: f.instance, Service: svc, RescueAfter: f.rescueAfter, Parts: f.parts,
 			Logger: a.logger(), Executor: func(ctx context.Context, actor string) (*remediate.Executor, error) {
 				return a.executor(ctx, db, actor, false)
 			}})

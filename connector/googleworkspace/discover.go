@@ -61,6 +61,9 @@ type scan struct {
 	// the audit log took, for the log.
 	identities, failures atomic.Int64
 	auditTook            time.Duration
+	// shard and of select the users whose tokens this part of a split full scan lists
+	// (of is 0 for a whole scan); only part 0 reports people.
+	shard, of int
 }
 
 // Discover enumerates the tenant's OAuth grants into r; see connector.Connector. A full
@@ -71,6 +74,22 @@ type scan struct {
 // is read in parallel time slices (see auditReader). The returned cursor marks the newest
 // audit event seen.
 func (c *Connector) Discover(ctx context.Context, since nhi.Cursor, r connector.Reporter) (nhi.Cursor, error) {
+	return c.discover(ctx, since, 0, 0, r)
+}
+
+// DiscoverShard runs part shard of a full scan split into of parts; see
+// connector.Sharder. Every part reads the token audit log (a few hundred pages at most
+// for the last use of its users' tokens, against one tokens call per user) and lists the
+// users; it lists the tokens of its share of them, and part 0 reports the users as people.
+func (c *Connector) DiscoverShard(ctx context.Context, shard, of int, r connector.Reporter) (nhi.Cursor, error) {
+	if of < 1 || shard < 0 || shard >= of {
+		return "", nhi.Errorf(nhi.CodeInvalid, "google workspace: part %d of %d does not exist", shard, of)
+	}
+	return c.discover(ctx, "", shard, of, r)
+}
+
+// discover is Discover, or one part of a split full scan when of > 0.
+func (c *Connector) discover(ctx context.Context, since nhi.Cursor, shard, of int, r connector.Reporter) (nhi.Cursor, error) {
 	var from cursor
 	incremental := since != ""
 	if incremental {
@@ -84,7 +103,7 @@ func (c *Connector) Discover(ctx context.Context, since nhi.Cursor, r connector.
 	if err != nil {
 		return "", err
 	}
-	s := &scan{c: c, dir: dir, hc: hc, rep: rep, audit: newAuditLog(from, incremental)}
+	s := &scan{c: c, dir: dir, hc: hc, rep: rep, audit: newAuditLog(from, incremental), shard: shard, of: of}
 	start := time.Now()
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.readAudit(gctx) })
@@ -127,7 +146,7 @@ func (s *scan) listUsers(ctx context.Context) error {
 	if errors.Is(err, errPageLoop) {
 		err = s.c.mapError(err, resUsers)
 	}
-	if err != nil || !complete {
+	if err != nil || !complete || s.shard != 0 {
 		return err
 	}
 	return s.rep.complete(ctx, connector.ScopePeople)
@@ -146,13 +165,17 @@ func (s *scan) usersPage(ctx context.Context, users []*admin.User, seen map[stri
 		p, valid := person(s.tenant, u)
 		if !valid {
 			ok = false
-			s.failures.Add(1)
-			s.rep.fail(ctx, connector.Failure{Scope: connector.ScopePeople, Resource: "a user without a valid ID",
-				Err: nhi.Errorf(nhi.CodeInvalid, "Google listed a user without a valid ID")})
+			if s.shard == 0 { // the part that reports people reports what is wrong with them
+				s.failures.Add(1)
+				s.rep.fail(ctx, connector.Failure{Scope: connector.ScopePeople, Resource: "a user without a valid ID",
+					Err: nhi.Errorf(nhi.CodeInvalid, "Google listed a user without a valid ID")})
+			}
 			continue
 		}
-		if err := s.rep.person(ctx, p); err != nil {
-			return ok, err
+		if s.shard == 0 {
+			if err := s.rep.person(ctx, p); err != nil {
+				return ok, err
+			}
 		}
 		if !seen[p.ExternalID] {
 			seen[p.ExternalID] = true
@@ -165,6 +188,15 @@ func (s *scan) usersPage(ctx context.Context, users []*admin.User, seen map[stri
 // targets returns the users whose tokens the scan lists: all of them in a full scan, those
 // with token events since the cursor in an incremental one that could read the audit log.
 func (s *scan) targets() []string {
+	if s.of > 1 {
+		var out []string
+		for _, u := range s.users {
+			if connector.ShardOf(u, s.of) == s.shard {
+				out = append(out, u)
+			}
+		}
+		return out
+	}
 	if !s.audit.incremental || s.auditErr != nil {
 		return s.users
 	}
