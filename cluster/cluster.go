@@ -93,8 +93,8 @@ type Config struct {
 	// (connector.Sharder: Google Workspace, by user) into that many parts, which any
 	// instance runs; 0 or 1 keeps scans whole. Splitting needs the service's Scanner to be
 	// a *scan.Runner.
-	Parts int
-	Logger  *slog.Logger
+	Parts  int
+	Logger *slog.Logger
 }
 
 // Node is one nhi instance's part of the cluster.
