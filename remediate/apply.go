@@ -77,8 +77,9 @@ func runnable(actions []nhi.Action) []int {
 	return out
 }
 
-// checkRun refuses runs the plan's mode, state or size do not allow.
-func (x *Executor) checkRun(p nhi.Plan, n int, opt ApplyOptions) error {
+// Runnable says why plan p cannot be executed as it stands (its mode, or a state short
+// of approval), or nil: the checks a caller makes before queueing a run elsewhere.
+func Runnable(p nhi.Plan) error {
 	switch {
 	case p.Mode != nhi.ModeEnforce:
 		return nhi.Errorf(nhi.CodeInvalid, "plan %s is in %s mode: it can be previewed, not executed (set the policy's mode to enforce)", p.ID, p.Mode)
@@ -86,6 +87,16 @@ func (x *Executor) checkRun(p nhi.Plan, n int, opt ApplyOptions) error {
 		return nhi.Errorf(nhi.CodeConflict, "plan %s is not approved yet: nhi plan approve %s", p.ID, p.ID)
 	case p.State == nhi.PlanRejected:
 		return nhi.Errorf(nhi.CodeConflict, "plan %s was rejected; it never runs", p.ID)
+	}
+	return nil
+}
+
+// checkRun refuses runs the plan's mode, state or size do not allow.
+func (x *Executor) checkRun(p nhi.Plan, n int, opt ApplyOptions) error {
+	if err := Runnable(p); err != nil {
+		return err
+	}
+	switch {
 	case p.State == nhi.PlanRunning && !opt.Resume:
 		return nhi.Errorf(nhi.CodeConflict, "plan %s is running; if no other nhi process is running it (a run was interrupted), --resume takes it over", p.ID)
 	case p.State != nhi.PlanRunning && opt.Resume:

@@ -218,11 +218,8 @@ func (s *Server) queuePlan(w http.ResponseWriter, r *http.Request, p *principal,
 	if err != nil {
 		return err
 	}
-	switch {
-	case plan.Mode != nhi.ModeEnforce:
-		return nhi.Errorf(nhi.CodeInvalid, "plan %s is in %s mode: it can be previewed, not executed", id, plan.Mode)
-	case plan.State == nhi.PlanProposed || plan.State == nhi.PlanRejected:
-		return nhi.Errorf(nhi.CodeConflict, "plan %s is %s: only an approved plan runs", id, plan.State)
+	if err := remediate.Runnable(plan); err != nil {
+		return err
 	}
 	before, err := s.cfg.QueuePlan(ctx, id, p.actor(), force)
 	if err != nil {

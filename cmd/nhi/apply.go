@@ -80,11 +80,8 @@ func (a *app) queuePlan(ctx context.Context, db store.Store, id string, f applyF
 	if err != nil {
 		return err
 	}
-	switch {
-	case p.Mode != nhi.ModeEnforce:
-		return nhi.Errorf(nhi.CodeInvalid, "plan %s is in %s mode: it can be previewed, not executed", id, p.Mode)
-	case p.State == nhi.PlanProposed || p.State == nhi.PlanRejected:
-		return nhi.Errorf(nhi.CodeConflict, "plan %s is %s: only an approved plan runs", id, p.State)
+	if err := remediate.Runnable(p); err != nil {
+		return err
 	}
 	before, err := cluster.QueuePlan(ctx, path, id, f.by, f.force)
 	if err != nil {
