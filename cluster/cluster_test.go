@@ -203,3 +203,38 @@ func TestOpenRefusesBadConfig(t *testing.T) {
 		t.Errorf("unreadable DSN: %v, want invalid without the password", err)
 	}
 }
+
+// TestFollowersQueueEventsForTheLeader checks that events pushed to an instance that does
+// not lead are queued and judged by the leader.
+func TestFollowersQueueEventsForTheLeader(t *testing.T) {
+	t.Parallel()
+	dsn := pg.DSN(t)
+	sc := &scanner{runs: map[string]int{}}
+	a, _ := node(t, dsn, "a", sc)
+	b, _ := node(t, dsn, "b", sc)
+	eventually(t, "a leader", func() bool { n, _ := leaders(a, b); return n == 1 })
+	_, leader := leaders(a, b)
+	follower := a
+	if leader == a {
+		follower = b
+	}
+	ev := nhi.Event{ID: "e1", Platform: nhi.PlatformGoogleWorkspace, Tenant: "example.com", Time: time.Now(),
+		Kind: nhi.EventSignIn, Actor: "svc@example.com", AppID: "app-1", SourceIP: "192.0.2.7"}
+	if err := follower.Deliver(t.Context(), "google", []nhi.Event{ev}); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var by string
+	eventually(t, "the leader to judge the events", func() bool {
+		err := conn.QueryRow(t.Context(), `SELECT attempted_by[array_length(attempted_by, 1)] FROM river_job
+			WHERE kind = 'nhi.ingest' AND state = 'completed'`).Scan(&by)
+		return err == nil
+	})
+	if by != leader.ID() {
+		t.Errorf("the events were judged by %s, want the leader %s", by, leader.ID())
+	}
+}
