@@ -131,11 +131,27 @@ func TestBadFlagsAreUsageErrors(t *testing.T) {
 // simTenant serves a small simulated tenant and writes a configuration for it.
 func simTenant(t *testing.T, adminEmail string) (*googleworkspacesim.Server, string) {
 	t.Helper()
-	est, err := estate.Generate(estate.Options{Seed: 5, People: 30})
+	dir := t.TempDir()
+	sim, _, cfg := googleTenant(t, tenantSpec{seed: 5, people: 30, admin: adminEmail, db: filepath.Join(dir, "nhi.db")})
+	return sim, cfg
+}
+
+// tenantSpec describes a simulated Google Workspace tenant and nhi's configuration for it.
+type tenantSpec struct {
+	seed      int64
+	people    int
+	latency   time.Duration
+	admin, db string // the admin to impersonate (default the estate's first) and --db
+}
+
+// googleTenant serves the simulated tenant of spec and writes a configuration for it.
+func googleTenant(t *testing.T, spec tenantSpec) (*googleworkspacesim.Server, *estate.Estate, string) {
+	t.Helper()
+	est, err := estate.Generate(estate.Options{Seed: spec.seed, People: spec.people})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim, err := googleworkspacesim.New(est, googleworkspacesim.Options{Now: time.Now})
+	sim, err := googleworkspacesim.New(est, googleworkspacesim.Options{Now: time.Now, Latency: spec.latency})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,17 +162,16 @@ func simTenant(t *testing.T, adminEmail string) (*googleworkspacesim.Server, str
 	if err := os.WriteFile(key, sim.ServiceAccountKey(srv.URL), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if adminEmail == "" {
-		adminEmail = est.FirstAdmin().Email
+	if spec.admin == "" {
+		spec.admin = est.FirstAdmin().Email
 	}
 	cfg := filepath.Join(dir, "nhi.yaml")
-	text := fmt.Sprintf("database: %s\nconnectors:\n  - name: g\n    platform: google_workspace\n"+
-		"    admin_email: %s\n    credentials: file:%s\n    base_url: %s/\n",
-		filepath.Join(dir, "nhi.db"), adminEmail, key, srv.URL)
+	text := fmt.Sprintf("database: %q\nconnectors:\n  - name: g\n    platform: google_workspace\n"+
+		"    admin_email: %s\n    credentials: file:%s\n    base_url: %s/\n", spec.db, spec.admin, key, srv.URL)
 	if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return sim, cfg
+	return sim, est, cfg
 }
 
 func TestScanExitCodes(t *testing.T) {
