@@ -8,9 +8,12 @@
 //     is parts (PartArgs) that any instance runs into one scan record; the instance that
 //     began it finishes it once every part is in.
 //   - Plan runs are jobs (PlanArgs) keyed by the plan's ID, so that a plan is queued once
-//     however many instances or people ask; a run interrupted by the death of its
-//     instance is resumed by another (remediate's resume reconciles with the audit
-//     trail, so no change is made twice).
+//     however many instances or people ask. The instance that takes one begins the run
+//     and queues each pending action as a job of its own (ActionArgs), keyed by plan and
+//     action (its idempotency key), owners' notices first; any instance carries them out.
+//     An action run again after its instance died reads the platform first and calls
+//     nothing when the change is already there; a plan whose coordinator died is taken
+//     over by another.
 //   - One instance at a time is the leader, elected through a PostgreSQL advisory lock
 //     held by a connection of its own: it runs the schedule (queueing scans) and judges
 //     audit events and pushed deliveries, whose behavioural baselines must live in one
@@ -63,6 +66,9 @@ const (
 	QueueScans  = "nhi_scans"
 	QueuePlans  = "nhi_plans"
 	QueueEvents = "nhi_events"
+	// QueueActions holds the actions of running plans, apart from the plans that wait
+	// for them.
+	QueueActions = "nhi_actions"
 )
 
 // Config configures a Node.
@@ -122,7 +128,9 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	pool, err := connect(ctx, cfg.DSN, cfg.Logger)
+	// Each running job holds a connection for its lock: scans, parts, plans and actions
+	// (twice Workers), besides River's own.
+	pool, err := connect(ctx, cfg.DSN, cfg.Logger, int32(5*cfg.Workers+8))
 	if err != nil {
 		return nil, err
 	}
@@ -132,10 +140,11 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	river.AddWorker(workers, &planWorker{n: n})
 	river.AddWorker(workers, &ingestWorker{n: n})
 	river.AddWorker(workers, &partWorker{n: n})
+	river.AddWorker(workers, &actionWorker{n: n})
 	n.client, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
 		ID: cfg.ID, Logger: cfg.Logger, Workers: workers, JobTimeout: cfg.RescueAfter, RescueStuckJobsAfter: cfg.RescueAfter,
 		Queues: map[string]river.QueueConfig{QueueScans: {MaxWorkers: cfg.Workers}, QueuePlans: {MaxWorkers: cfg.Workers},
-			QueueParts: {MaxWorkers: cfg.Workers}, QueueEvents: {MaxWorkers: 1}},
+			QueueParts: {MaxWorkers: cfg.Workers}, QueueActions: {MaxWorkers: 2 * cfg.Workers}, QueueEvents: {MaxWorkers: 1}},
 	})
 	if err != nil {
 		pool.Close()
@@ -153,11 +162,12 @@ var migrateLock = lockKey("nhi:river-migrate")
 
 // connect opens a pool on dsn and brings River's tables up to date. Errors never
 // repeat the DSN, which may hold a password.
-func connect(ctx context.Context, dsn string, log *slog.Logger) (*pgxpool.Pool, error) {
+func connect(ctx context.Context, dsn string, log *slog.Logger, conns int32) (*pgxpool.Pool, error) {
 	pcfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, nhi.Errorf(nhi.CodeInvalid, "cluster: the database address cannot be read")
 	}
+	pcfg.MaxConns = max(pcfg.MaxConns, conns)
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: connect: %s", nhi.ErrorMessage(err))
@@ -173,7 +183,7 @@ func connect(ctx context.Context, dsn string, log *slog.Logger) (*pgxpool.Pool, 
 // PostgreSQL database dsn, from a process that runs no jobs itself (nhi apply --queue);
 // see Node.QueuePlan.
 func QueuePlan(ctx context.Context, dsn, id, actor string, force bool) (queuedBefore bool, err error) {
-	pool, err := connect(ctx, dsn, slog.New(slog.DiscardHandler))
+	pool, err := connect(ctx, dsn, slog.New(slog.DiscardHandler), 2)
 	if err != nil {
 		return false, err
 	}

@@ -219,6 +219,15 @@ func TestClusterSurvivesSIGKILL(t *testing.T) {
 		t.Errorf("%d grants revoked for %d revoke actions, %d grants left; want one call each and none left",
 			len(perPath), grants, len(sim.Holders(app.ExternalID)))
 	}
+	var actionJobs, rerun, instances int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*), count(*) FILTER (WHERE attempt > 1),
+		count(DISTINCT attempted_by[1]) FROM river_job WHERE kind = 'nhi.action'`).Scan(&actionJobs, &rerun, &instances); err != nil {
+		t.Fatal(err)
+	}
+	if actionJobs != len(plan.Actions) {
+		t.Errorf("%d action jobs for %d actions, want one each", actionJobs, len(plan.Actions))
+	}
+	t.Logf("%d action jobs on %d instances, %d of them run again after the kill", actionJobs, instances, rerun)
 	if code, out, errOut := runCLI(t, "audit", "verify", "--config", cfg); code != exitOK {
 		t.Errorf("audit verify: exit %d %s %s", code, out, errOut)
 	}

@@ -1,0 +1,62 @@
+package remediate_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/remediate"
+)
+
+// TestRunActionByAction runs a plan as Begin, one RunAction per action and Finish, as
+// the instances of a cluster do, including an action run again after its first attempt
+// reached the platform (again: nothing is called), and checks the plan's end state,
+// counts and audit chain.
+func TestRunActionByAction(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 3)
+	ctx := context.Background()
+	p := f.plan(t, false)
+	if _, err := f.x.RunAction(ctx, p.ID, p.Actions[0].ID, false); nhi.ErrorCode(err) != nhi.CodeConflict {
+		t.Errorf("an action of a plan not begun: %v, want conflict", err)
+	}
+	p, err := f.x.Begin(ctx, p.ID, remediate.ApplyOptions{})
+	if err != nil || p.State != nhi.PlanRunning {
+		t.Fatalf("begin: %v, state %s", err, p.State)
+	}
+	if _, err := f.x.Begin(ctx, p.ID, remediate.ApplyOptions{}); nhi.ErrorCode(err) != nhi.CodeConflict {
+		t.Errorf("a second begin without resume: %v, want conflict", err)
+	}
+	notices, changes := remediate.Pending(p)
+	if len(notices) != 0 || len(changes) != 3 {
+		t.Fatalf("pending: %v %v", notices, changes)
+	}
+	if a, err := f.x.RunAction(ctx, p.ID, changes[0], false); err != nil || a.State != nhi.ActionDone {
+		t.Fatalf("action 1: %v %s", err, a.State)
+	}
+	if _, done, err := f.x.Finish(ctx, p.ID, f.now); done || err != nil {
+		t.Errorf("finish with actions pending: done %v, err %v", done, err)
+	}
+	// Action 2's first attempt changed the platform and died before recording it.
+	delete(f.p.present, p.Actions[1].IdentityID)
+	if a, err := f.x.RunAction(ctx, p.ID, changes[1], true); err != nil || a.State != nhi.ActionDone {
+		t.Fatalf("action 2 again: %v %s", err, a.State)
+	}
+	if _, err := f.x.RunAction(ctx, p.ID, changes[2], false); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := f.x.RunAction(ctx, p.ID, changes[2], true); err != nil || a.State != nhi.ActionDone {
+		t.Errorf("an action already done, run again: %v %s", err, a.State)
+	}
+	if f.p.callCount() != 2 {
+		t.Errorf("%d platform calls, want 2 (action 2's change was already there)", f.p.callCount())
+	}
+	rep, done, err := f.x.Finish(ctx, p.ID, f.now)
+	if err != nil || !done || rep.Plan.State != nhi.PlanDone || rep.Done != 3 {
+		t.Errorf("finish: %v, done %v, state %s, %d done", err, done, rep.Plan.State, rep.Done)
+	}
+	if _, err := f.x.RunAction(ctx, p.ID, "99", false); nhi.ErrorCode(err) != nhi.CodeNotFound {
+		t.Errorf("unknown action: %v, want not found", err)
+	}
+	f.verifyChain(t)
+}
