@@ -17,6 +17,7 @@ func (s *Server) routes() []route {
 		{get, "/api/v1/dashboard", permRead, s.dashboard},
 		{get, "/api/v1/identities", permRead, s.listIdentities},
 		{get, "/api/v1/identities/{id}", permRead, s.getIdentity},
+		{get, "/api/v1/identities/{id}/timeline", permRead, s.identityTimeline},
 		{get, "/api/v1/people", permRead, s.listPeople},
 		{get, "/api/v1/apps", permRead, s.listApps},
 		{get, "/api/v1/apps/{platform}/{tenant}/{external_id}", permRead, s.getApp},
@@ -34,6 +35,8 @@ func (s *Server) routes() []route {
 		{get, "/api/v1/scans", permRead, s.listScans},
 		{get, "/api/v1/changes", permRead, s.listChanges},
 		{get, "/api/v1/connectors", permRead, s.listConnectors},
+		{get, "/api/v1/policies", permRead, s.listPolicies},
+		{post, "/api/v1/policies/preview", permWrite, s.previewPolicies},
 		{get, "/api/v1/export/identities", permRead, s.exportIdentities},
 		{get, "/api/v1/export/findings", permRead, s.exportFindings},
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
+	"github.com/nhiscope/nhi/policy"
 	"github.com/nhiscope/nhi/remediate"
 	"github.com/nhiscope/nhi/risk"
 	"github.com/nhiscope/nhi/store"
@@ -46,6 +47,9 @@ type Config struct {
 	// nhi instances share (package cluster) instead of running them in the request;
 	// execute then answers 202. It reports whether a run of the plan was queued already.
 	QueuePlan func(ctx context.Context, id, actor string, force bool) (bool, error)
+	// Policies are the compiled policies the scans evaluate: the policies page lists
+	// them and previews them against the inventory. Nil lists none and previews nothing.
+	Policies *policy.Set
 	// AllowSelfApproval lets an approver approve a plan they proposed themselves; by
 	// default a second person must approve (four eyes).
 	AllowSelfApproval bool
@@ -71,6 +75,8 @@ type Server struct {
 	execMu sync.Mutex
 	// hashSlots bounds the password checks running at once.
 	hashSlots chan struct{}
+	// previews bounds the policy previews running at once.
+	previews chan struct{}
 }
 
 // New checks cfg and builds the server.
@@ -114,7 +120,8 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, st: cfg.Store, auth: cfg.Auth, engine: engine, log: cfg.Logger,
-		limiter: newLimiter(loginFailures, loginWindow, cfg.Now), hashSlots: make(chan struct{}, runtime.NumCPU())}
+		limiter: newLimiter(loginFailures, loginWindow, cfg.Now), hashSlots: make(chan struct{}, runtime.NumCPU()),
+		previews: make(chan struct{}, previewSlots)}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
 	}

@@ -176,7 +176,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 		return err
 	}
 	if f.console {
-		console, err := a.console(ctx, db, path, engine, conns, f, ln.Addr(), node)
+		console, err := a.console(ctx, db, path, engine, policies, conns, f, ln.Addr(), node)
 		if err != nil {
 			return err
 		}
@@ -209,8 +209,8 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 // administrator on first start (its password is printed once). The users, sessions and API
 // tokens live beside the inventory: in its SQLite file, or in its PostgreSQL database,
 // where every instance serving the console shares them.
-func (a *app) console(ctx context.Context, db store.Store, path string, engine *risk.Engine, conns []connector.Connector,
-	f serveFlags, addr net.Addr, node *cluster.Node) (http.Handler, error) {
+func (a *app) console(ctx context.Context, db store.Store, path string, engine *risk.Engine, policies *policy.Set,
+	conns []connector.Connector, f serveFlags, addr net.Addr, node *cluster.Node) (http.Handler, error) {
 	var auth web.AuthStore
 	var err error
 	if isPostgres(path) {
@@ -234,7 +234,7 @@ func (a *app) console(ctx context.Context, db store.Store, path string, engine *
 	if err != nil {
 		return nil, err
 	}
-	cfg := web.Config{Store: db, Auth: auth, Engine: engine, Connectors: conns, UI: ui.Handler(), OIDC: oidc,
+	cfg := web.Config{Store: db, Auth: auth, Engine: engine, Policies: policies, Connectors: conns, UI: ui.Handler(), OIDC: oidc,
 		Logger: a.logger(), Secure: ip == nil || !ip.IsLoopback(), AllowSelfApproval: f.selfApproval}
 	if node != nil {
 		cfg.QueuePlan = node.QueuePlan

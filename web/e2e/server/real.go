@@ -15,6 +15,7 @@ import (
 	"github.com/nhiscope/nhi/connector/googleworkspace"
 	"github.com/nhiscope/nhi/connector/googleworkspace/googleworkspacesim"
 	"github.com/nhiscope/nhi/estate"
+	"github.com/nhiscope/nhi/policy"
 	"github.com/nhiscope/nhi/risk"
 	"github.com/nhiscope/nhi/scan"
 	"github.com/nhiscope/nhi/store/sqlite"
@@ -80,7 +81,16 @@ func buildReal(ctx context.Context, dir string, ui http.Handler, closers *[]func
 			return nil, err
 		}
 	}
-	srv, err := web.New(web.Config{Store: db, Auth: auth, Engine: engine, Connectors: []connector.Connector{conn}, UI: ui,
+	pack, err := policy.DefaultPack()
+	if err != nil {
+		return nil, err
+	}
+	policies, err := policy.Compile(policy.Options{Catalogue: cat}, pack...)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := web.New(web.Config{Store: db, Auth: auth, Engine: engine, Policies: policies,
+		Connectors: []connector.Connector{conn}, UI: ui,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		return nil, err

@@ -80,13 +80,21 @@ test('analyst finds a risky vendor, opens an identity and proposes a plan', asyn
   await ids.locator('a').first().click();
   await p.waitForURL(/\/identities\//);
   await p.getByRole('heading', { name: 'Permissions' }).waitFor();
-  await shot(b, '04-identity');
+  const identityURL = p.url();
+  await p.locator('#timeline li', { hasText: 'first_seen' }).waitFor();
   await p.locator('#propose select[name=action]').selectOption({ index: 0 });
   await p.locator('#propose input[name=reason]').fill('e2e: unused grant');
   await p.getByRole('button', { name: 'Propose plan' }).click();
   await p.waitForURL(/\/plans\/[^/]+$/);
   assert.equal(await p.locator('#plan-state').textContent(), 'proposed');
   planID = decodeURIComponent(new URL(p.url()).pathname.split('/').pop());
+  // The identity's timeline now shows the plan proposed for it, linked.
+  await p.goto(identityURL);
+  const proposed = p.locator('#timeline li', { hasText: 'plan.created' });
+  await proposed.waitFor();
+  assert.equal(await proposed.locator('a').getAttribute('href'), '/plans/' + encodeURIComponent(planID));
+  assert.ok(await p.locator('svg.tl-strip circle').count() >= 2, 'the timeline strip draws the events');
+  await shot(b, '04-identity');
   assert.equal(await p.locator('#approve').count(), 0, 'an analyst must not see Approve');
   await p.goto(server.url + '/inventory');
   await p.locator('table tbody tr').first().waitFor();
@@ -138,6 +146,39 @@ test('approver approves and executes the plan and sees it in the audit log', asy
   await p.getByRole('heading', { name: 'Connectors' }).waitFor();
   await shot(b, '09-connectors');
   await signOut(b);
+  assertClean(b);
+});
+
+test('analyst lists the built-in policies and previews one against the inventory', async () => {
+  const b = await signIn('analyst');
+  const p = b.page;
+  await p.locator('#nav a', { hasText: 'Policies' }).click();
+  await p.getByRole('heading', { name: 'Policies', exact: true }).waitFor();
+  const listed = await p.evaluate(() => fetch('/api/v1/policies').then(r => r.json()));
+  assert.ok(listed.items.length > 0, 'the built-in pack is loaded');
+  assert.equal(await p.locator('section.policy').count(), listed.items.length);
+  const off = p.locator('section.policy[data-policy="nhi1.offboarded_owner_grant"]');
+  const want = listed.items.find(x => x.name === 'nhi1.offboarded_owner_grant');
+  assert.ok(want, 'the offboarding policy is in the built-in pack');
+  assert.equal(await off.locator('code.when').textContent(), want.when);
+  assert.match(await off.textContent(), new RegExp(want.mode.replace(/_/g, ' ')));
+  // Preview the first policy that proposes something, and compare its counts with the API.
+  const csrf = await p.evaluate(() => fetch('/api/v1/me').then(r => r.json()).then(m => m.csrf_token));
+  const all = await p.evaluate(t => fetch('/api/v1/policies/preview', { method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': t }, body: '{}' }).then(r => r.json()), csrf);
+  assert.ok(all.complete && all.counts.length > 0, 'some built-in policy proposes something: ' + JSON.stringify(all).slice(0, 300));
+  const first = all.counts[0];
+  const sec = p.locator('section.policy[data-policy="' + first.policy + '"]');
+  await sec.getByRole('button', { name: 'Preview' }).click();
+  await sec.locator('.preview-result').waitFor();
+  const counts = await sec.locator('.preview-count').allTextContents();
+  assert.ok(counts.includes(String(first.count)), 'shown counts ' + counts + ', want ' + first.count);
+  assert.ok(await sec.locator('.preview-result li a').count() > 0, 'the first proposals link their identities');
+  assert.match(await sec.locator('.preview-result').textContent(), /evaluated all \d+ present identities/);
+  await sec.scrollIntoViewIfNeeded();
+  await shot(b, '12-policies');
+  const plans = await p.evaluate(n => fetch('/api/v1/plans?policy=' + encodeURIComponent(n)).then(r => r.json()), first.policy);
+  assert.equal(plans.items.length, 0, 'a preview proposes no plan');
   assertClean(b);
 });
 
@@ -205,7 +246,7 @@ test('every page and filter loads without an error', async () => {
     ['/inventory?kind=oauth_grant&owner_status=suspended&sort=id', 'Inventory'],
     ['/inventory?q=zzz-no-such-thing', 'Inventory'],
     ['/findings?severity=high&status=open&platform=google_workspace', 'Findings'],
-    ['/plans?state=done', 'Plans'], ['/audit', 'Audit log'], ['/connectors', 'Connectors'],
+    ['/plans?state=done', 'Plans'], ['/audit', 'Audit log'], ['/connectors', 'Connectors'], ['/policies', 'Policies'],
   ];
   for (const [path, heading] of pages) {
     await p.goto(server.url + path);
@@ -213,6 +254,9 @@ test('every page and filter loads without an error', async () => {
     assert.equal(await p.locator('main [role=alert]').count(), 0, path + ' shows an error: ' +
       await p.locator('main').textContent());
   }
+  await p.goto(server.url + '/policies');
+  await p.locator('section.policy').first().waitFor();
+  assert.equal(await p.getByRole('button', { name: 'Preview' }).count(), 0, 'a viewer must not see Preview');
   await p.locator('#nav a', { hasText: 'Apps' }).click();
   await p.locator('select[name=sort]').selectOption('risk');
   await p.getByRole('button', { name: 'Apply' }).click();

@@ -12,6 +12,7 @@ import * as findings from './pages/findings.js';
 import * as plans from './pages/plans.js';
 import * as audit from './pages/audit.js';
 import * as connectors from './pages/connectors.js';
+import * as policies from './pages/policies.js';
 
 const routes = [
   [/^\/signin$/, signin, 'Sign in'],
@@ -24,11 +25,12 @@ const routes = [
   [/^\/plans$/, plans, 'Plans'],
   [/^\/plans\/(.+)$/, plans, 'Plan'],
   [/^\/audit$/, audit, 'Audit log'],
+  [/^\/policies$/, policies, 'Policies'],
   [/^\/connectors$/, connectors, 'Connectors'],
 ];
 
 const navItems = [['/', 'Dashboard'], ['/inventory', 'Inventory'], ['/apps', 'Apps'], ['/findings', 'Findings'],
-  ['/plans', 'Plans'], ['/audit', 'Audit log'], ['/connectors', 'Connectors']];
+  ['/plans', 'Plans'], ['/policies', 'Policies'], ['/audit', 'Audit log'], ['/connectors', 'Connectors']];
 
 let seq = 0;
 
