@@ -193,7 +193,7 @@ func DecodeOkta(body []byte) ([]nhi.Event, error) {
 			continue
 		}
 		ev := nhi.Event{ID: nhi.CleanText(e.UUID), Platform: nhi.PlatformOkta, Tenant: oktaTenant(p.Source),
-			Time: e.Published.UTC(), Kind: kind, Activity: nhi.CleanText(e.EventType), Actor: nhi.CleanText(e.Actor.ID),
+			Time: e.Published.UTC(), Kind: kind, Activity: nhi.CleanText(e.EventType), Actor: nhi.CleanText(firstNonEmpty(e.Actor.AlternateID, e.Actor.ID)),
 			Result: strings.ToLower(nhi.CleanText(e.Outcome.Result)), SourceIP: nhi.CleanText(e.Client.IPAddress),
 			UserAgent: nhi.CleanText(e.Client.UserAgent.Raw), Details: map[string]string{"source": "event_hook"}}
 		for _, t := range e.Target {
@@ -218,4 +218,14 @@ func oktaTenant(source string) string {
 		return ""
 	}
 	return nhi.CleanText(strings.ToLower(u.Hostname()))
+}
+
+// firstNonEmpty returns the first of ss that is not empty.
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }
