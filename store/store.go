@@ -56,6 +56,17 @@ type Store interface {
 	ListApps(ctx context.Context, f AppFilter) (Page[nhi.App], error)
 	// Counts returns how many present identities there are per platform and kind.
 	Counts(ctx context.Context) ([]KindCount, error)
+	// FindingTotals counts the open findings and their points per app and severity,
+	// ordered by platform, tenant, app ID and severity.
+	FindingTotals(ctx context.Context) ([]FindingTotal, error)
+	// Expiring returns how many credentials of present identities (or identities, for
+	// those without credentials) expire after from and at or before to, and the first
+	// limit of them by expiry, then identity ID and credential ID.
+	Expiring(ctx context.Context, from, to time.Time, limit int) ([]Expiry, int, error)
+	// OwnerDebt counts the present identities whose owner is a present person who is
+	// suspended or departed, and returns the first limit of them by owner (platform,
+	// tenant, external ID), then by ID.
+	OwnerDebt(ctx context.Context, limit int) (OwnerDebt, error)
 
 	// Findings persists the risk engine's findings.
 	Findings
@@ -254,4 +265,35 @@ type KindCount struct {
 	Platform nhi.Platform
 	Kind     nhi.Kind
 	Count    int
+}
+
+// FindingTotal is the open findings of one app (an empty AppID: of no app) and severity:
+// how many there are and the sum of their points.
+type FindingTotal struct {
+	Platform nhi.Platform
+	Tenant   string
+	AppID    string
+	Severity nhi.Severity
+	Findings int
+	Points   int
+}
+
+// Expiry is a credential of a present identity, or the identity itself when it has no
+// credentials (an empty CredentialID), and when it expires.
+type Expiry struct {
+	IdentityID   string
+	Name         string
+	Platform     nhi.Platform
+	Kind         nhi.Kind
+	CredentialID string
+	ExpiresAt    time.Time
+}
+
+// OwnerDebt is the offboarding left undone: the present identities owned by present
+// people who are suspended or departed.
+type OwnerDebt struct {
+	Suspended int
+	Departed  int
+	// Identities holds the first of them by owner, then ID, as many as asked for at most.
+	Identities []nhi.Identity
 }

@@ -11,8 +11,11 @@ import (
 	"github.com/nhiscope/nhi/store"
 )
 
-// summaryTTL is how long the dashboard's figures are reused before a background refresh:
-// computing them reads the whole inventory.
+// summaryTTL is how long the dashboard's figures are reused before a background refresh.
+// The store keeps the totals they come from, so computing them no longer reads the
+// inventory; it still reads every app (for the risk order and the vendors) and the
+// identities of every suspended or departed owner, which the cache spares the apps list's
+// pages and repeated dashboard loads.
 const summaryTTL = 30 * time.Second
 
 // The sizes of the dashboard's lists.
@@ -64,7 +67,7 @@ type debt struct {
 
 // summaryCache keeps one computed value for summaryTTL. The first request computes it
 // while the others wait; after that a stale value is served at once while one
-// background refresh replaces it, so that no page waits for a walk of the inventory.
+// background refresh replaces it.
 type summaryCache struct {
 	mu         sync.Mutex
 	cur        *summary
@@ -109,11 +112,14 @@ func (c *summaryCache) get(ctx context.Context, s *Server, compute func(context.
 	return c.cur, nil
 }
 
-// computeRisk reads apps and open findings once each: the risk points of apps and
-// vendors and the findings by severity.
+// computeRisk reads the open findings' totals per app and severity, which the store keeps,
+// and the apps: the risk points of apps and vendors and the findings by severity.
 func (s *Server) computeRisk(ctx context.Context) (*summary, error) {
-	now := s.now()
-	sum := &summary{at: now, appRisk: map[string]int{}, severity: map[nhi.Severity]int{}}
+	sum := &summary{at: s.now(), appRisk: map[string]int{}, severity: map[nhi.Severity]int{}}
+	totals, err := s.st.FindingTotals(ctx)
+	if err != nil {
+		return nil, err
+	}
 	apps := map[string]nhi.App{}
 	af := store.AppFilter{Sort: store.AppsByName}
 	if _, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.App], error) {
@@ -127,20 +133,16 @@ func (s *Server) computeRisk(ctx context.Context) (*summary, error) {
 	}
 	vendors := map[string]*vendorRisk{}
 	vendorApps := map[string]map[string]bool{}
-	ff := store.FindingFilter{Status: nhi.FindingOpen}
-	if _, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Finding], error) {
-		ff.Limit, ff.After = lim, after
-		return s.st.ListFindings(ctx, ff)
-	}, func(f nhi.Finding) error {
-		sum.severity[f.Severity]++
-		if f.AppID == "" {
-			return nil
+	for _, t := range totals {
+		sum.severity[t.Severity] += t.Findings
+		if t.AppID == "" {
+			continue
 		}
-		key := appKey(f.Platform, f.Tenant, f.AppID)
-		sum.appRisk[key] += f.Points
+		key := appKey(t.Platform, t.Tenant, t.AppID)
+		sum.appRisk[key] += t.Points
 		app, ok := apps[key]
 		if !ok {
-			return nil
+			continue
 		}
 		name := cmp.Or(app.Vendor, app.Name)
 		v := vendors[name]
@@ -153,14 +155,11 @@ func (s *Server) computeRisk(ctx context.Context) (*summary, error) {
 			v.Apps++
 			v.Identities += app.Identities
 		}
-		v.Findings++
-		v.Points += f.Points
-		if f.Severity.Rank() > v.MaxSeverity.Rank() {
-			v.MaxSeverity = f.Severity
+		v.Findings += t.Findings
+		v.Points += t.Points
+		if t.Severity.Rank() > v.MaxSeverity.Rank() {
+			v.MaxSeverity = t.Severity
 		}
-		return nil
-	}); err != nil {
-		return nil, err
 	}
 	for _, v := range vendors {
 		sum.vendors = append(sum.vendors, *v)
@@ -172,76 +171,22 @@ func (s *Server) computeRisk(ctx context.Context) (*summary, error) {
 	return sum, nil
 }
 
-// computeInventory reads people and identities once each: the credentials expiring soon
-// and the offboarding debt.
+// computeInventory reads the credentials expiring within expiringDays and the offboarding
+// debt, both from what the store keeps or indexes.
 func (s *Server) computeInventory(ctx context.Context) (*summary, error) {
 	sum := &summary{at: s.now()}
-	return sum, s.walkIdentities(ctx, sum)
-}
-
-// walkIdentities adds the credentials expiring soon and the offboarding debt to sum.
-func (s *Server) walkIdentities(ctx context.Context, sum *summary) error {
-	status := map[string]nhi.PersonStatus{}
-	pf := store.PersonFilter{}
-	if _, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Person], error) {
-		pf.Limit, pf.After = lim, after
-		return s.st.ListPeople(ctx, pf)
-	}, func(p nhi.Person) error {
-		if p.Status == nhi.PersonSuspended || p.Status == nhi.PersonDeparted {
-			status[string(p.Platform)+"\x00"+p.Tenant+"\x00"+p.ExternalID] = p.Status
-		}
-		return nil
-	}); err != nil {
-		return err
+	exp, total, err := s.st.Expiring(ctx, sum.at, sum.at.Add(expiringDays*24*time.Hour), topExpiring)
+	if err != nil {
+		return nil, err
 	}
-	horizon := sum.at.Add(expiringDays * 24 * time.Hour)
-	sum.debt.Identities = []nhi.Identity{}
-	var f store.IdentityFilter
-	_, _, err := store.Walk(0, func(lim int, after string) (store.Page[nhi.Identity], error) {
-		f.Limit, f.After = lim, after
-		return s.st.ListIdentities(ctx, f)
-	}, func(id nhi.Identity) error {
-		sum.addExpiring(id, horizon)
-		if id.OwnerID == "" {
-			return nil
-		}
-		switch status[string(id.Platform)+"\x00"+id.Tenant+"\x00"+id.OwnerID] {
-		case nhi.PersonSuspended:
-			sum.debt.Suspended++
-		case nhi.PersonDeparted:
-			sum.debt.Departed++
-		default:
-			return nil
-		}
-		if len(sum.debt.Identities) < topDebt {
-			sum.debt.Identities = append(sum.debt.Identities, id)
-		}
-		return nil
-	})
-	slices.SortFunc(sum.expiring, func(a, b expiringCredential) int { return a.ExpiresAt.Compare(b.ExpiresAt) })
-	sum.expiring = sum.expiring[:min(len(sum.expiring), topExpiring)]
-	return err
-}
-
-// addExpiring records the identity or its credentials when they expire between now and
-// horizon. The list is cut to the soonest after the walk; it keeps at most 4x as many.
-func (sum *summary) addExpiring(id nhi.Identity, horizon time.Time) {
-	add := func(credID string, at time.Time) {
-		if at.IsZero() || !at.After(sum.at) || at.After(horizon) {
-			return
-		}
-		sum.expTotal++
-		sum.expiring = append(sum.expiring, expiringCredential{IdentityID: id.ID, Name: id.Name, Platform: id.Platform,
-			Kind: id.Kind, CredentialID: credID, ExpiresAt: at})
-		if len(sum.expiring) >= 4*topExpiring {
-			slices.SortFunc(sum.expiring, func(a, b expiringCredential) int { return a.ExpiresAt.Compare(b.ExpiresAt) })
-			sum.expiring = sum.expiring[:topExpiring]
-		}
+	sum.expTotal = total
+	for _, e := range exp {
+		sum.expiring = append(sum.expiring, expiringCredential(e))
 	}
-	if len(id.Credentials) == 0 {
-		add("", id.ExpiresAt)
+	d, err := s.st.OwnerDebt(ctx, topDebt)
+	if err != nil {
+		return nil, err
 	}
-	for _, c := range id.Credentials {
-		add(c.ID, c.ExpiresAt)
-	}
+	sum.debt = debt{Suspended: d.Suspended, Departed: d.Departed, Identities: nonNil(d.Identities)}
+	return sum, nil
 }

@@ -6,14 +6,13 @@ import (
 	"github.com/nhiscope/nhi"
 )
 
-// appScopes lists the distinct scopes of the present identities of the apps whose keys
-// (platforms, tenants and external IDs) the three array parameters hold, sorted.
-const appScopes = `SELECT i.platform, i.tenant, i.app_id, p.value ->> 'scope' AS perm
-	FROM identities i, jsonb_array_elements(i.permissions) p
-	WHERE i.gone_at = 0 AND (i.platform, i.tenant, i.app_id) IN (
+// appScopes lists the scopes of the present identities of the apps whose keys
+// (platforms, tenants and external IDs) the three array parameters hold, sorted, from the
+// counts migration 0008 keeps.
+const appScopes = `SELECT s.platform, s.tenant, s.app_id, s.scope FROM app_scopes s
+	WHERE s.n > 0 AND (s.platform, s.tenant, s.app_id) IN (
 		SELECT * FROM unnest(?::text[], ?::text[], ?::text[]))
-		AND p.value ->> 'scope' IS NOT NULL
-	GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`
+	ORDER BY 1, 2, 3, 4`
 
 // appKey identifies an app.
 type appKey struct {

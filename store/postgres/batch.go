@@ -35,6 +35,8 @@ type upsert struct {
 	cols  []col
 	key   int
 	tail  string
+	// after, when not empty, runs once after the rows, in their transaction.
+	after string
 }
 
 // sql returns the statement of u.
@@ -132,6 +134,11 @@ func (db *DB) putBatch(ctx context.Context, op, scanID string, u upsert, rows []
 				if _, err := tx.ExecContext(ctx, q, u.args(chunk)...); err != nil {
 					return err
 				}
+			}
+		}
+		if u.after != "" {
+			if _, err := tx.ExecContext(ctx, u.after); err != nil {
+				return err
 			}
 		}
 		return nil

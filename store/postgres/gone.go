@@ -38,6 +38,9 @@ func (db *DB) MarkGone(ctx context.Context, g store.MarkGone) (int, error) {
 			return err
 		}
 		marked = res.RowsAffected()
+		if _, err := tx.ExecContext(ctx, foldAggregates); err != nil {
+			return err
+		}
 		if !slices.Contains(g.Scopes, connector.ScopePeople) {
 			return nil
 		}

@@ -115,6 +115,7 @@ var identityUpsert = upsert{
 		first_seen = LEAST(identities.first_seen, excluded.first_seen),
 		last_seen = GREATEST(identities.last_seen, excluded.last_seen),
 		gone_at = 0, last_seen_scan = excluded.last_seen_scan`,
+	after: foldAggregates,
 }
 
 // PutIdentities upserts identities seen by scan scanID at seen (the clock's time when zero).

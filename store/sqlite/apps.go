@@ -10,23 +10,21 @@ import (
 )
 
 // appsWith is the head of every app query: the apps with their users and identities
-// counted over present identities. %s receives extra conditions on the identities.
-const appsWith = `WITH agg AS (
-	SELECT platform, tenant, app_id, COUNT(DISTINCT NULLIF(owner_id, '')) AS users, COUNT(*) AS n
-	FROM identities WHERE gone_at = 0 AND app_id <> ''%s GROUP BY platform, tenant, app_id
-), a AS (
+// counted over present identities, as the store keeps them in app_totals (migration
+// 0006). %s receives extra conditions on app_totals.
+const appsWith = `WITH a AS (
 	SELECT apps.platform, apps.tenant, apps.external_id, apps.name, apps.vendor, apps.anonymous,
 		apps.native, apps.first_seen, apps.last_seen,
-		COALESCE(agg.users, 0) AS users, COALESCE(agg.n, 0) AS n
-	FROM apps LEFT JOIN agg ON agg.platform = apps.platform AND agg.tenant = apps.tenant
-		AND agg.app_id = apps.external_id
+		COALESCE(t.users, 0) AS users, COALESCE(t.identities, 0) AS n
+	FROM apps LEFT JOIN app_totals t ON t.platform = apps.platform AND t.tenant = apps.tenant
+		AND t.app_id = apps.external_id%s
 )
 SELECT platform, tenant, external_id, name, vendor, anonymous, native, first_seen, last_seen,
 	users, n FROM a`
 
 // App returns one app with its aggregates over present identities.
 func (db *DB) App(ctx context.Context, p nhi.Platform, tenant, externalID string) (nhi.App, error) {
-	q := fmt.Sprintf(appsWith, ` AND platform = ? AND tenant = ? AND app_id = ?`) +
+	q := fmt.Sprintf(appsWith, ` AND t.platform = ? AND t.tenant = ? AND t.app_id = ?`) +
 		` WHERE platform = ? AND tenant = ? AND external_id = ?`
 	args := []any{string(p), tenant, externalID, string(p), tenant, externalID}
 	apps, err := db.queryApps(ctx, "app", q, args)
@@ -49,8 +47,8 @@ func (db *DB) ListApps(ctx context.Context, f store.AppFilter) (store.Page[nhi.A
 		return page, err
 	}
 	var inner, outer where
-	inner.addIf(f.Platform != "", `platform = ?`, string(f.Platform))
-	inner.addIf(f.Tenant != "", `tenant = ?`, f.Tenant)
+	inner.addIf(f.Platform != "", `t.platform = ?`, string(f.Platform))
+	inner.addIf(f.Tenant != "", `t.tenant = ?`, f.Tenant)
 	outer.addIf(f.Platform != "", `platform = ?`, string(f.Platform))
 	outer.addIf(f.Tenant != "", `tenant = ?`, f.Tenant)
 	order, list, err := appOrder(f, &outer)

@@ -6,15 +6,14 @@ import (
 	"github.com/nhiscope/nhi"
 )
 
-// appScopes lists the distinct scopes of the present identities of the apps whose keys
-// ([platform, tenant, external ID] triples) the JSON parameter holds, sorted.
-const appScopes = `SELECT i.platform, i.tenant, i.app_id, json_extract(p.value, '$.scope') AS perm
-	FROM identities i, json_each(i.permissions) p
-	WHERE i.gone_at = 0 AND (i.platform, i.tenant, i.app_id) IN (
+// appScopes lists the scopes of the present identities of the apps whose keys
+// ([platform, tenant, external ID] triples) the JSON parameter holds, sorted, from the
+// counts migration 0006 keeps.
+const appScopes = `SELECT s.platform, s.tenant, s.app_id, s.scope FROM app_scopes s
+	WHERE s.n > 0 AND (s.platform, s.tenant, s.app_id) IN (
 		SELECT json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]'),
 			json_extract(k.value, '$[2]') FROM json_each(?) k)
-		AND json_extract(p.value, '$.scope') IS NOT NULL
-	GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`
+	ORDER BY 1, 2, 3, 4`
 
 // appKey identifies an app.
 type appKey struct {

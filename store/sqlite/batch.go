@@ -16,6 +16,8 @@ const rowsPerStatement = 64
 type upsert struct {
 	head, row, tail string
 	cols            int
+	// after, when not empty, runs once after the rows, in their transaction.
+	after string
 }
 
 // sql returns the statement that upserts n records.
@@ -65,6 +67,11 @@ func (db *DB) putBatch(ctx context.Context, op, scanID string, u upsert, rows []
 				defer full.Close()
 			}
 			if _, err := full.ExecContext(ctx, args...); err != nil {
+				return err
+			}
+		}
+		if u.after != "" {
+			if _, err := tx.ExecContext(ctx, u.after); err != nil {
 				return err
 			}
 		}

@@ -22,7 +22,7 @@ func undoChanges() []string {
 
 // undoSorts returns the statements that take a database back to before migration 0005.
 func undoSorts() []string {
-	var out []string
+	out := undoAggregates()
 	for _, sort := range []string{"name", "last_used", "created", "expires"} {
 		out = append(out, `DROP INDEX identities_by_`+sort)
 	}

@@ -46,6 +46,9 @@ func (db *DB) MarkGone(ctx context.Context, g store.MarkGone) (int, error) {
 		if marked, err = res.RowsAffected(); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, foldAggregates); err != nil {
+			return err
+		}
 		if !slices.Contains(g.Scopes, connector.ScopePeople) {
 			return nil
 		}

@@ -202,8 +202,8 @@ func scanIdentity(r rowScanner) (nhi.Identity, error) {
 // Counts returns how many present identities there are per platform and kind, ordered by
 // platform and kind.
 func (db *DB) Counts(ctx context.Context) ([]store.KindCount, error) {
-	const q = `SELECT platform, kind, COUNT(*) FROM identities WHERE gone_at = 0
-		GROUP BY platform, kind ORDER BY platform, kind`
+	const q = `SELECT platform, kind, SUM(n) FROM kind_totals
+		GROUP BY platform, kind HAVING SUM(n) > 0 ORDER BY platform, kind`
 	rows, err := db.r.QueryContext(ctx, q)
 	if err != nil {
 		return nil, wrap(ctx, "counts", err)

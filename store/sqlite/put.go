@@ -104,6 +104,7 @@ func identityUpsert() upsert {
 			first_seen = MIN(identities.first_seen, excluded.first_seen),
 			last_seen = MAX(identities.last_seen, excluded.last_seen),
 			gone_at = 0, last_seen_scan = excluded.last_seen_scan`,
+		after: foldAggregates,
 	}
 }
 

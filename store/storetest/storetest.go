@@ -79,6 +79,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"People", testPeople},
 		{"Apps", testApps},
 		{"Counts", testCounts},
+		{"Totals", testTotals},
 		{"Cursors", testCursors},
 		{"Findings", testFindings},
 		{"Changes", testChanges},
