@@ -9,6 +9,7 @@ import (
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
 	"github.com/nhiscope/nhi/store/sqlite"
+	"github.com/nhiscope/nhi/store/storetest"
 )
 
 // Run the benchmarks with:
@@ -103,7 +104,7 @@ func BenchmarkListIdentities(b *testing.B) {
 			for _, sort := range store.IdentitySorts()[1:] {
 				filters["sort "+string(sort)] = store.IdentityFilter{Sort: sort, Limit: 100}
 				filters["sort -"+string(sort)] = store.IdentityFilter{Sort: sort, Desc: true, Limit: 100}
-				filters["sort "+string(sort)+" resumed half-way"] = halfWay(b, st, store.IdentityFilter{Sort: sort, Limit: 100}, n)
+				filters["sort "+string(sort)+" resumed half-way"] = storetest.HalfWay(b, st, store.IdentityFilter{Sort: sort, Limit: 100}, n)
 			}
 			for name, f := range filters {
 				b.Run(name, func(b *testing.B) {
@@ -137,20 +138,4 @@ func BenchmarkMarkGone(b *testing.B) {
 			b.Fatalf("MarkGone = %d, %v; want %d", marked, err, n)
 		}
 	}
-}
-
-// halfWay returns f with the cursor of its page half-way through n identities.
-func halfWay(b *testing.B, st store.Store, f store.IdentityFilter, n int) store.IdentityFilter {
-	b.Helper()
-	all := f
-	for read := 0; read < n/2; {
-		all.Limit = min(n/2-read, store.MaxLimit)
-		p, err := st.ListIdentities(b.Context(), all)
-		if err != nil || p.Next == "" {
-			b.Fatalf("ListIdentities = next %q, %v", p.Next, err)
-		}
-		read, all.After = read+len(p.Items), p.Next
-	}
-	f.After = all.After
-	return f
 }

@@ -193,7 +193,7 @@ func OneMillion(b *testing.B, st store.Store, afterFill func(b *testing.B)) {
 			m.fill(b)
 			f := q.filter
 			if q.deep {
-				f = halfWay(b, m.st, f, millionSize)
+				f = HalfWay(b, m.st, f, millionSize)
 			}
 			for b.Loop() {
 				page, err := m.st.ListIdentities(b.Context(), f)
@@ -299,8 +299,9 @@ func millionQueries() []millionQuery {
 	return q
 }
 
-// halfWay returns f with the cursor of its page half-way through n identities.
-func halfWay(b *testing.B, st store.Store, f store.IdentityFilter, n int) store.IdentityFilter {
+// HalfWay returns f with the cursor of its page half-way through n identities: a deep
+// page for the benchmarks.
+func HalfWay(b *testing.B, st store.Store, f store.IdentityFilter, n int) store.IdentityFilter {
 	b.Helper()
 	all := f
 	for read := 0; read < n/2; {
