@@ -23,6 +23,8 @@ const (
 	suspicious vendorFlags = 1 << iota
 	// anonymous is an app without a registered client.
 	anonymous
+	// viaTor is a malicious app whose servers call through Tor exits.
+	viaTor
 )
 
 // The basic sign-in scopes most apps ask for.
@@ -105,16 +107,16 @@ func realVendors() []vendorSpec {
 // suspiciousVendors is the catalogue of malicious and look-alike apps. Their names are
 // hostile on purpose: a digit for a letter, Cyrillic letters (U+043E) that look Latin,
 // markup, an ANSI escape and a bidirectional override. Every consumer must show them
-// safely. Few people grant them, but with broad scopes.
+// safely. Few people grant them, but with broad scopes. Three call Google through Tor.
 func suspiciousVendors() []vendorSpec {
 	const broad = "openid userinfo.email mail drive"
 	return []vendorSpec{
 		{"", "Micros0ft Teams Sync", "unknown", 0.002, "", broad + " contacts.readonly", "", suspicious},
 		{"", "Z\u043e\u043em Meeting Scheduler", "unknown", 0.002, "Sales", "openid userinfo.email mail calendar contacts.readonly", "", suspicious},
 		{"", "<img src=x onerror=alert(1)>PDF\x1b[31m Tool", "unknown", 0.001, "", broad, "", suspicious},
-		{"", "PDF Docs Sync", "unknown", 0.002, "Finance", broad + " contacts.readonly", "", suspicious},
-		{"", "Invoice Viewer \u202egpj.exe", "unknown", 0.001, "Finance", "openid userinfo.email gmail.readonly drive.readonly", "", suspicious},
-		{"", "ChatGPT Pro Free Access", "unknown", 0.002, "", signIn + "mail drive", "", suspicious},
+		{"", "PDF Docs Sync", "unknown", 0.002, "Finance", broad + " contacts.readonly", "", suspicious | viaTor},
+		{"", "Invoice Viewer \u202egpj.exe", "unknown", 0.001, "Finance", "openid userinfo.email gmail.readonly drive.readonly", "", suspicious | viaTor},
+		{"", "ChatGPT Pro Free Access", "unknown", 0.002, "", signIn + "mail drive", "", suspicious | viaTor},
 		{"", "Mail Sync", "unknown", 0.001, "", "mail gmail.settings.sharing", "NATIVE_DESKTOP", suspicious | anonymous},
 	}
 }

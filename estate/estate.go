@@ -6,7 +6,10 @@
 // The same Options always give the same Estate, byte for byte.
 package estate
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // Options configure Generate. Zero values take the defaults noted.
 type Options struct {
@@ -101,8 +104,11 @@ type Vendor struct {
 	Scopes []string
 	// ClientType is the Reports API client_type ("WEB", "NATIVE_DESKTOP", ...).
 	ClientType string
-	Anonymous  bool
-	Native     bool
+	// Servers is the /24 the app's servers call Google's APIs from (see google_net.go);
+	// the zero Prefix for a native app, whose calls come from its users' devices.
+	Servers   netip.Prefix
+	Anonymous bool
+	Native    bool
 	// Verified says the publisher went through Google's verification.
 	Verified bool
 	// Suspicious marks an unverified look-alike or malicious app.

@@ -43,6 +43,7 @@ func (s vendorSpec) vendor(intern map[string]string) Vendor {
 		v.ClientType = "WEB"
 	}
 	v.Native = strings.HasPrefix(v.ClientType, "NATIVE_")
+	v.Servers = serverNet(s.product, v.Native, s.flags)
 	for _, f := range strings.Fields(s.scopes) {
 		v.Scopes = append(v.Scopes, internString(intern, expandScope(f)))
 	}

@@ -49,7 +49,7 @@ func (d *Detector) newNetwork(ev *nhi.Event, st *state) *Detection {
 		Events:   evidence(ev.ID),
 		Evidence: []string{fmt.Sprintf("first use from %s (%s) after %d events from %d other network(s)", nhi.CleanText(ev.SourceIP), p, st.events, len(st.networks))}}
 	if n, ok := d.cfg.Networks.Lookup(ev.SourceIP); ok {
-		det.Evidence = append(det.Evidence, "the address belongs to "+n.describe())
+		det.Evidence = append(det.Evidence, "the address belongs to "+n.Describe())
 		if n.Hosting || n.Tor {
 			det.Confidence, det.Severity = 0.8, nhi.SeverityHigh
 		}

@@ -87,7 +87,7 @@ func newPushRig(t testing.TB) *pushRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	nets, err := monitor.ParseNetworks(strings.NewReader(pushNetworks))
+	nets, err := risk.ParseNetworks(strings.NewReader(pushNetworks))
 	if err != nil {
 		t.Fatal(err)
 	}

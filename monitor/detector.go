@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"github.com/nhiscope/nhi/risk"
 	"net/netip"
 	"slices"
 	"strings"
@@ -37,7 +38,7 @@ type Config struct {
 	Dormant time.Duration
 	// Networks, if set, tells which provider and autonomous system an address belongs
 	// to; a first use from a hosting provider raises the confidence of new_network.
-	Networks *Networks
+	Networks *risk.Networks
 	// Owners, if set, gives the status of the person an event's actor is (platform,
 	// tenant, actor); a departed or suspended actor makes owner_gone.
 	Owners func(p nhi.Platform, tenant, actor string) (nhi.PersonStatus, bool)

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"fmt"
+	"github.com/nhiscope/nhi/risk"
 	"slices"
 	"strings"
 	"testing"
@@ -64,7 +65,7 @@ func run(d *Detector, evs []nhi.Event) map[string][]Detection {
 // another, the export job deleted seconds later.
 func TestDriftPattern(t *testing.T) {
 	t.Parallel()
-	nets, err := ParseNetworks(strings.NewReader("cidr,asn,org,kind\n203.0.113.0/24,64500,Example Cloud,hosting\n192.0.2.0/24,64501,Other Cloud,hosting\n"))
+	nets, err := risk.ParseNetworks(strings.NewReader("cidr,asn,org,kind\n203.0.113.0/24,64500,Example Cloud,hosting\n192.0.2.0/24,64501,Other Cloud,hosting\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,32 +197,6 @@ func TestClientFamily(t *testing.T) {
 	} {
 		if got := clientFamily(ua); got != want {
 			t.Errorf("clientFamily(%q) = %q, want %q", ua, got, want)
-		}
-	}
-}
-
-// TestNetworks checks parsing and lookup of the networks dataset, and its errors.
-func TestNetworks(t *testing.T) {
-	t.Parallel()
-	n, err := ParseNetworks(strings.NewReader("cidr,asn,org,kind\n# comment\n203.0.113.0/24,AS64500,Example Cloud,hosting\n" +
-		"198.51.100.128/25,64502,Relay,tor\n2001:db8::/32,64503,Example ISP,isp\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for addr, want := range map[string]string{"203.0.113.255": "Example Cloud", "198.51.100.200": "Relay",
-		"198.51.100.1": "", "2001:db8:1::5": "Example ISP", "::ffff:203.0.113.1": "Example Cloud", "nope": ""} {
-		got, ok := n.Lookup(addr)
-		if ok != (want != "") || got.Org != want {
-			t.Errorf("Lookup(%q) = %+v, %v; want %q", addr, got, ok, want)
-		}
-	}
-	if n.Len() != 3 || (*Networks)(nil).Len() != 0 {
-		t.Errorf("Len = %d, want 3", n.Len())
-	}
-	for _, bad := range []string{"203.0.113.0/24,64500,X", "nope/24,1,X,isp", "10.0.0.0/8,xx,X,isp", "10.0.0.0/8,1,X,cloud",
-		"10.0.0.0/8,1,X,isp\n10.1.0.0/16,2,Y,isp"} {
-		if _, err := ParseNetworks(strings.NewReader(bad)); err == nil {
-			t.Errorf("ParseNetworks(%q) = nil error", bad)
 		}
 	}
 }

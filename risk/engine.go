@@ -20,6 +20,9 @@ type Options struct {
 	// "usage.stale.days": 180). "<signal ID>.weight" overrides a signal's weight, from 0
 	// (the signal is off) to MaxPoints.
 	Params map[string]int
+	// Networks is the networks dataset that tells Tor exits and hosting providers by
+	// address; nil turns the signals that need it off (they never hit).
+	Networks *Networks
 }
 
 // Engine scores identities and apps with the signal catalogue. It is immutable and safe
@@ -28,6 +31,8 @@ type Engine struct {
 	cat   *Catalogue
 	index scopeIndex
 	intel intelSource
+	// networks is Options.Networks.
+	networks *Networks
 	// signals is the catalogue as configured; identity and app index into it.
 	signals       []Signal
 	identity, app []compiled
@@ -52,7 +57,7 @@ func NewEngine(cat *Catalogue, intel *Intel, o Options) (*Engine, error) {
 	if err := configure(sigs, o); err != nil {
 		return nil, err
 	}
-	e := &Engine{cat: cat, index: newScopeIndex(cat), signals: sigs}
+	e := &Engine{cat: cat, index: newScopeIndex(cat), signals: sigs, networks: o.Networks}
 	if intel != nil {
 		e.intel = intel
 	}
@@ -183,7 +188,7 @@ func (e *Engine) eval() *Eval {
 	if x == nil {
 		x = new(Eval)
 	}
-	*x = Eval{index: e.index, intel: e.intel}
+	*x = Eval{index: e.index, intel: e.intel, networks: e.networks}
 	return x
 }
 

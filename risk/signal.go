@@ -83,6 +83,9 @@ type AppInput struct {
 	// Attributes holds app-level facts connectors report on the app's identities
 	// ("verified_publisher", "deceptive_name"); nil when there are none.
 	Attributes map[string]string
+	// UsedFrom counts the app's identities by the address each was last used from (the
+	// "last_used_ip" attribute connectors report), up to maxUsedFrom addresses.
+	UsedFrom map[string]int
 	// Collision is the most used other app of the tenant whose display name this app's
 	// name contains (see NameCollisions); nil when there is none.
 	Collision *nhi.App
@@ -108,9 +111,10 @@ type Eval struct {
 	Identity *IdentityInput
 	App      *AppInput
 
-	index  scopeIndex
-	intel  intelSource
-	signal string
+	index    scopeIndex
+	intel    intelSource
+	networks *Networks
+	signal   string
 	params []paramValue
 	asked  uint64 // bit i: params[i] was read (the tests check every parameter is used)
 	reach  tierCounts
@@ -212,7 +216,8 @@ func (x *Eval) Credentials() []nhi.Credential {
 func Signals() []Signal {
 	var out []Signal
 	for _, group := range [][]Signal{permissionSignals(), ownerSignals(), usageSignals(),
-		credentialSignals(), grantSignals(), webhookSignals(), appSignals(), appReachSignals(), collisionSignals()} {
+		credentialSignals(), grantSignals(), webhookSignals(), appSignals(), appReachSignals(), collisionSignals(),
+		networkSignals()} {
 		out = append(out, group...)
 	}
 	for i := range out {

@@ -1,6 +1,8 @@
 package risk
 
 import (
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/nhiscope/nhi"
@@ -125,6 +127,32 @@ func appScopes(users int, s ...string) func(*AppInput) {
 	return func(in *AppInput) { in.App.Scopes, in.App.Users, in.App.Identities = s, users, users }
 }
 
+// The addresses of the examples' networks dataset: a Tor exit and a cloud provider's.
+const (
+	exTorIP   = "198.51.100.77"
+	exCloudIP = "203.0.113.20"
+)
+
+// exampleNetworks is the networks dataset the examples are evaluated against.
+var exampleNetworks = sync.OnceValue(func() *Networks {
+	n, err := ParseNetworks(strings.NewReader("cidr,asn,org,kind\n198.51.100.0/24,64500,Example Relays,tor\n" +
+		"203.0.113.0/24,64501,Example Cloud,hosting\n"))
+	if err != nil {
+		panic(err)
+	}
+	return n
+})
+
+// usedFrom counts n of the app's identities as last used from addr.
+func usedFrom(addr string, n int) func(*AppInput) {
+	return func(in *AppInput) {
+		if in.UsedFrom == nil {
+			in.UsedFrom = map[string]int{}
+		}
+		in.UsedFrom[addr] += n
+	}
+}
+
 // appAttr sets an app-level attribute.
 func appAttr(k, v string) func(*AppInput) {
 	return func(in *AppInput) {
@@ -193,7 +221,7 @@ func (e *Engine) exampleEval(id string, ex Example) (*Eval, *compiled) {
 		for i := range list {
 			if c := &list[i]; c.sig.ID == id {
 				return &Eval{Identity: ex.Identity, App: ex.App, index: e.index, intel: exampleIntel(ex.Intel),
-					signal: id, params: c.params}, c
+					networks: exampleNetworks(), signal: id, params: c.params}, c
 			}
 		}
 	}

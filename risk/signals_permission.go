@@ -7,6 +7,7 @@ import (
 // The OWASP Non-Human Identities Top 10 (2025) items the signals map to.
 const (
 	nhi1 = "NHI1:2025" // Improper Offboarding
+	nhi2 = "NHI2:2025" // Secret Leakage
 	nhi3 = "NHI3:2025" // Vulnerable Third-Party NHI
 	nhi4 = "NHI4:2025" // Insecure Authentication
 	nhi5 = "NHI5:2025" // Overprivileged NHI

@@ -139,7 +139,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 		if err != nil {
 			return nhi.WrapError(nhi.CodeInvalid, err, "--networks: "+err.Error())
 		}
-		detect.Networks, err = monitor.ParseNetworks(file)
+		detect.Networks, err = risk.ParseNetworks(file)
 		file.Close()
 		if err != nil {
 			return nhi.WrapError(nhi.CodeInvalid, err, "--networks "+f.networks+": "+err.Error())

@@ -2,6 +2,7 @@ package googleworkspace
 
 import (
 	"math"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -20,14 +21,15 @@ const auditOverlap = 3 * time.Hour
 // badTime marks an activity whose time does not parse.
 const badTime = math.MinInt64
 
-// grantTimes are the authorization and last-use times of one grant, in Unix milliseconds;
-// 0 is unknown.
+// grantTimes are the authorization and last-use times of one grant, in Unix milliseconds
+// (0 is unknown), and the address of its last use (the zero Addr when unknown).
 type grantTimes struct {
 	authorized, used int64
+	usedFrom         netip.Addr
 }
 
-// auditLog is what a scan learned from the token audit log, kept compact: two int64s per
-// grant, keyed by a 64-bit hash of user and client ID. A hash collision (about one in
+// auditLog is what a scan learned from the token audit log, kept compact: two int64s and
+// an address per grant, keyed by a 64-bit hash of user and client ID. A hash collision (about one in
 // 10^10 at a million grants) would at worst lend one grant another's times. Pages are
 // added concurrently; the log is read once they all are.
 type auditLog struct {
@@ -91,14 +93,14 @@ func (a *auditLog) addPage(p *auditPage, lo, hi int64) {
 		a.events++
 		a.next.advance(act.at, act.qual)
 		if user := p.str(act.user); validID(user) {
-			a.addEvents(p, user, act)
+			a.addEvents(p, user, act, parseAddr(p.str(act.ip)))
 		}
 	}
 }
 
 // addEvents records the events of one activity of user. Events without a client ID are
 // skipped: they cannot be tied to a grant.
-func (a *auditLog) addEvents(p *auditPage, user []byte, act *auditActivity) {
+func (a *auditLog) addEvents(p *auditPage, user []byte, act *auditActivity, ip netip.Addr) {
 	for _, ev := range p.events[act.ev0:act.ev1] {
 		client := p.str(ev.client)
 		if ev.name == evOther || !validID(client) {
@@ -120,10 +122,26 @@ func (a *auditLog) addEvents(p *auditPage, user []byte, act *auditActivity) {
 		case evAuthorize:
 			g.authorized = max(g.authorized, act.at)
 		case evActivity:
+			if act.at >= g.used && ip.IsValid() {
+				g.usedFrom = ip
+			}
 			g.used = max(g.used, act.at)
 		}
 		a.grants[k] = g
 	}
+}
+
+// parseAddr returns the IP address of an activity's ipAddress, or the zero Addr when it
+// is missing or not an address (hostile input stays out of the inventory).
+func parseAddr(b []byte) netip.Addr {
+	if len(b) == 0 || len(b) > len("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255") {
+		return netip.Addr{}
+	}
+	a, err := netip.ParseAddr(string(b))
+	if err != nil || a.Zone() != "" {
+		return netip.Addr{}
+	}
+	return a.Unmap()
 }
 
 // clientType returns a known client_type as it is and TYPE_UNSPECIFIED for anything else.

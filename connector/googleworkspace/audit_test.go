@@ -46,8 +46,12 @@ func simConnector(t *testing.T, e *estate.Estate, o googleworkspacesim.Options, 
 	return sim, hs.URL, c
 }
 
-// grantTimes are the times the token audit log gives a grant, in Unix milliseconds.
-type grantTimes struct{ authorized, used int64 }
+// grantTimes are the times the token audit log gives a grant, in Unix milliseconds, and
+// the address of its last use.
+type grantTimes struct {
+	authorized, used int64
+	ip               string
+}
 
 // referenceTimes reads the whole token audit log with Google's Reports client, one page
 // after another and without fields, and returns the times of each user/client grant.
@@ -84,6 +88,9 @@ func referenceTimes(t *testing.T, sim *googleworkspacesim.Server, base, admin st
 				case "authorize":
 					g.authorized = max(g.authorized, at.UnixMilli())
 				case "activity":
+					if at.UnixMilli() >= g.used {
+						g.ip = a.IpAddress
+					}
 					g.used = max(g.used, at.UnixMilli())
 				}
 				out[k] = g
@@ -106,7 +113,8 @@ func millis(t time.Time) int64 {
 }
 
 // TestFullScanReadsTheWholeAuditLog scans with small pages and six audit readers: every
-// identity must carry exactly the times Google's own client reads from the log, the log
+// identity must carry exactly the times (and last-use address) Google's own client reads
+// from the log, the log
 // must be read in several time slices with partial responses, and no page twice.
 func TestFullScanReadsTheWholeAuditLog(t *testing.T) {
 	t.Parallel()
@@ -123,12 +131,17 @@ func TestFullScanReadsTheWholeAuditLog(t *testing.T) {
 	scanRequests := sim.Requests()
 	want := referenceTimes(t, sim, base, e.FirstAdmin().Email)
 	var newest int64
+	addrs := map[string]bool{}
 	for _, g := range want {
 		newest = max(newest, g.authorized, g.used)
+		addrs[g.ip] = true
+	}
+	if len(addrs) < 10 {
+		t.Errorf("the log shows %d last-use addresses, want many", len(addrs))
 	}
 	for _, id := range rec.Identities() {
 		w := want[id.ExternalID]
-		if got := (grantTimes{millis(id.CreatedAt), millis(id.LastUsedAt)}); got != w {
+		if got := (grantTimes{millis(id.CreatedAt), millis(id.LastUsedAt), id.Attributes["last_used_ip"]}); got != w {
 			t.Errorf("identity %s has times %+v, want %+v", id.ExternalID, got, w)
 		}
 	}

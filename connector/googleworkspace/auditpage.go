@@ -19,10 +19,11 @@ type auditPage struct {
 type span struct{ off, n int32 }
 
 // auditActivity is one activity: its time (badTime without a parsable id.time), unique
-// qualifier, actor's profile ID and events (page.events[ev0:ev1]).
+// qualifier, actor's profile ID, the IP address it came from and events
+// (page.events[ev0:ev1]).
 type auditActivity struct {
 	at, qual int64
-	user     span
+	user, ip span
 	ev0, ev1 int32
 }
 
@@ -104,6 +105,10 @@ func (p *auditPage) activity(s *jsonScanner) bool {
 				a.user = p.keep(v)
 				return ok
 			})
+		case keyIs(k, "ipAddress"):
+			v, ok := s.str()
+			a.ip = p.keep(v)
+			return ok
 		case keyIs(k, "events"):
 			a.ev0 = int32(len(p.events))
 			ok := s.array(func() bool { return p.event(s) })

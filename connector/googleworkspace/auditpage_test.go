@@ -18,7 +18,7 @@ import (
 // decodedActivity is what the audit log takes from one activity, for comparisons.
 type decodedActivity struct {
 	At, Qual int64
-	User     string
+	User, IP string
 	Events   []decodedEvent
 }
 
@@ -32,7 +32,7 @@ type decodedEvent struct {
 func project(p *auditPage) []decodedActivity {
 	var out []decodedActivity
 	for _, a := range p.acts {
-		d := decodedActivity{At: a.at, Qual: a.qual, User: string(p.str(a.user))}
+		d := decodedActivity{At: a.at, Qual: a.qual, User: string(p.str(a.user)), IP: string(p.str(a.ip))}
 		for _, ev := range p.events[a.ev0:a.ev1] {
 			d.Events = append(d.Events, decodedEvent{Name: ev.name, Client: string(p.str(ev.client)),
 				ClientType: string(p.str(ev.clientType))})
@@ -62,6 +62,7 @@ func projectReference(page *reports.Activities) []decodedActivity {
 		if a.Actor != nil {
 			d.User = a.Actor.ProfileId
 		}
+		d.IP = a.IpAddress
 		for _, ev := range a.Events {
 			if ev == nil {
 				continue
@@ -258,6 +259,23 @@ func TestPlainRun(t *testing.T) {
 	for _, tt := range tests {
 		if got := plainRun([]byte(tt.s)); got != tt.want {
 			t.Errorf("plainRun(%q) = %d, want %d", tt.s, got, tt.want)
+		}
+	}
+}
+
+// TestParseAddr checks that only plain IP addresses become a last-use address: markup,
+// zones, padding and overlong input are dropped; IPv4-mapped addresses read as IPv4.
+func TestParseAddr(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"203.0.113.9": "203.0.113.9", "2001:db8::1": "2001:db8::1",
+		"::ffff:198.51.100.7": "198.51.100.7", "": "", "<img src=x>": "", "fe80::1%eth0": "", " 203.0.113.9": "",
+		"203.0.113.9\n": "", "999.1.1.1": "", strings.Repeat("1", 100): ""} {
+		got := ""
+		if a := parseAddr([]byte(in)); a.IsValid() {
+			got = a.String()
+		}
+		if got != want {
+			t.Errorf("parseAddr(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -93,6 +93,9 @@ func (g grant) identity() (id nhi.Identity, ok bool) {
 	if g.clientType != "" {
 		id.Attributes["client_type"] = g.clientType
 	}
+	if g.times.usedFrom.IsValid() {
+		id.Attributes["last_used_ip"] = g.times.usedFrom.String()
+	}
 	return id, true
 }
 

@@ -19,7 +19,7 @@ import (
 // The members of each answer the connector reads, asked for with Google's fields parameter
 // (partial responses): Google sends, and the connector decodes, nothing else.
 const (
-	activityFields = "nextPageToken,items(id(time,uniqueQualifier),actor/profileId," +
+	activityFields = "nextPageToken,items(id(time,uniqueQualifier),actor/profileId,ipAddress," +
 		"events(name,parameters(name,value)))"
 	userFields googleapi.Field = "nextPageToken,users(id,primaryEmail,name(givenName,familyName,fullName)," +
 		"isAdmin,isDelegatedAdmin,lastLoginTime,creationTime,suspended,archived,orgUnitPath,customerId)"

@@ -86,11 +86,14 @@ func ipAddress(seed uint64) string {
 	return prefix + strconv.Itoa(int(1+(h>>8)%254))
 }
 
-// eventIP returns the IP address of a token event: the user's for authorize and revoke,
-// the app's servers' for activity.
-func eventIP(g *estate.Grant, ev *event) string {
+// eventIP returns the IP address of a token event of a grant to vendor: the user's for
+// authorize and revoke, and for activity the app's servers' (one of them per user), or the
+// user's for a native app, which calls from the user's device.
+func eventIP(vendor *estate.Vendor, g *estate.Grant, ev *event) string {
 	if ev.kind == evActivity {
-		return ipAddress(uint64(g.Vendor)<<32 | 0xa99)
+		if a := vendor.ServerAddr(mix64(uint64(g.Person)<<32 | 0xa99)); a.IsValid() {
+			return a.String()
+		}
 	}
 	return ipAddress(uint64(g.Person)<<32 | 0x05e)
 }
@@ -138,7 +141,7 @@ func (s *Server) tokenEventMatches(v *view, ev *event, aq *activityQuery) bool {
 		return false
 	}
 	g := s.w.grant(*v, ev.grant)
-	if (aq.person >= 0 && g.Person != aq.person) || (aq.ip != "" && eventIP(g, ev) != aq.ip) {
+	if (aq.person >= 0 && g.Person != aq.person) || (aq.ip != "" && eventIP(&v.vendors[g.Vendor], g, ev) != aq.ip) {
 		return false
 	}
 	for _, f := range aq.filters {

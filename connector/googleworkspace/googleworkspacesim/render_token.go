@@ -43,7 +43,7 @@ func (s *Server) appendTokenActivity(b []byte, v *view, ev *event, am *activityM
 	vendor := &v.vendors[g.Vendor]
 	ip := ""
 	if am.ipAddress {
-		ip = eventIP(g, ev)
+		ip = eventIP(vendor, g, ev)
 	}
 	b = s.appendActivityHead(b, ev.key(), appToken, g.Person, ip, am)
 	if !am.events {

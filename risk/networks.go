@@ -1,4 +1,4 @@
-package monitor
+package risk
 
 import (
 	"bufio"
@@ -31,8 +31,8 @@ type Network struct {
 	Tor     bool
 }
 
-// describe says n in words.
-func (n Network) describe() string {
+// Describe says n in words.
+func (n Network) Describe() string {
 	kind := "an access network"
 	switch {
 	case n.Tor:
