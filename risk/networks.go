@@ -152,6 +152,26 @@ func (n *Networks) Lookup(addr string) (Network, bool) {
 	return Network{}, false
 }
 
+// Kinds returns how many ranges are Tor exits, hosting providers and access networks.
+func (n *Networks) Kinds() (tor, hosting, isp int) {
+	if n == nil {
+		return 0, 0, 0
+	}
+	for _, rs := range [][]netRange{n.v4, n.v6} {
+		for _, r := range rs {
+			switch {
+			case r.net.Tor:
+				tor++
+			case r.net.Hosting:
+				hosting++
+			default:
+				isp++
+			}
+		}
+	}
+	return tor, hosting, isp
+}
+
 // Len returns the number of ranges.
 func (n *Networks) Len() int {
 	if n == nil {

@@ -26,6 +26,9 @@ func TestNetworks(t *testing.T) {
 	if n.Len() != 3 || (*Networks)(nil).Len() != 0 {
 		t.Errorf("Len = %d, want 3", n.Len())
 	}
+	if tor, hosting, isp := n.Kinds(); tor != 1 || hosting != 1 || isp != 1 {
+		t.Errorf("Kinds = %d, %d, %d; want 1, 1, 1", tor, hosting, isp)
+	}
 	for _, bad := range []string{"203.0.113.0/24,64500,X", "nope/24,1,X,isp", "10.0.0.0/8,xx,X,isp", "10.0.0.0/8,1,X,cloud",
 		"10.0.0.0/8,1,X,isp\n10.1.0.0/16,2,Y,isp"} {
 		if _, err := ParseNetworks(strings.NewReader(bad)); err == nil {

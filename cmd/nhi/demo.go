@@ -63,6 +63,23 @@ func (a *app) demoCmd() *cobra.Command {
 	return cmd
 }
 
+// installDemoNetworks installs the simulated company's networks dataset (its vendors'
+// clouds, Tor exits, its people's access networks) beside the database, unless one is
+// installed there already; it says so when the database is the user's (keep).
+func (a *app) installDemoNetworks(dbPath string, keep bool) error {
+	dest := networksFile(dbPath)
+	if _, err := os.Stat(dest); err == nil || !os.IsNotExist(err) {
+		return err
+	}
+	if err := installFile(dest, estate.NetworksCSV()); err != nil {
+		return err
+	}
+	if keep {
+		fmt.Fprintf(a.stdout, "Installed the simulated company's networks dataset at %s (nhi intel networks --file replaces it).\n\n", dest)
+	}
+	return nil
+}
+
 // demoEnv is a running simulated estate: one simulator per platform, each on its own
 // loopback port, and a configuration that points the real connectors at them.
 type demoEnv struct {
@@ -109,6 +126,9 @@ func (a *app) runDemo(ctx context.Context, f demoFlags) error {
 	defer db.Close()
 	conns, err := buildAll(env.cfg, connector.Env{Logger: a.logger()})
 	if err != nil {
+		return err
+	}
+	if err := a.installDemoNetworks(dbPath, keep); err != nil {
 		return err
 	}
 	engine, err := newEngine(dbPath)

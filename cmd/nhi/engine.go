@@ -29,8 +29,48 @@ func loadIntel(dbPath string) (*risk.Intel, error) {
 	return risk.ParseIntel(path, b)
 }
 
-// newEngine builds the risk engine with the catalogue and the intelligence for dbPath.
+// networksFile is where nhi intel networks installs a networks dataset: beside the
+// database.
+func networksFile(dbPath string) string {
+	return filepath.Join(filepath.Dir(dbPath), "nhi-networks.csv")
+}
+
+// loadNetworks returns the networks dataset installed beside the database, or nil when
+// none is.
+func loadNetworks(dbPath string) (*risk.Networks, error) {
+	return readNetworks(networksFile(dbPath), true)
+}
+
+// readNetworks reads the networks dataset at path; a missing file is nil when optional.
+func readNetworks(path string, optional bool) (*risk.Networks, error) {
+	f, err := os.Open(path)
+	switch {
+	case optional && os.IsNotExist(err):
+		return nil, nil
+	case err != nil:
+		return nil, nhi.WrapError(nhi.CodeInvalid, err, "cannot read the networks dataset "+path)
+	}
+	defer f.Close()
+	n, err := risk.ParseNetworks(f)
+	if err != nil {
+		return nil, nhi.WrapError(nhi.CodeInvalid, err, path+": "+err.Error())
+	}
+	return n, nil
+}
+
+// newEngine builds the risk engine with the catalogue, the intelligence and the networks
+// dataset for dbPath.
 func newEngine(dbPath string) (*risk.Engine, error) {
+	nets, err := loadNetworks(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	return newEngineWith(dbPath, nets)
+}
+
+// newEngineWith builds the risk engine with the intelligence for dbPath and the networks
+// dataset nets (nil: none, and the signals that need one never hit).
+func newEngineWith(dbPath string, nets *risk.Networks) (*risk.Engine, error) {
 	cat, err := risk.DefaultCatalogue()
 	if err != nil {
 		return nil, err
@@ -39,7 +79,7 @@ func newEngine(dbPath string) (*risk.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return risk.NewEngine(cat, intel, risk.Options{})
+	return risk.NewEngine(cat, intel, risk.Options{Networks: nets})
 }
 
 // writeScore prints a score and the contributions that make it up.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,5 +112,50 @@ func TestIntelUpdate(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "intel", "update", "--db", db, "--file", pack); code != exitUsage || !strings.Contains(errOut, "not newer") {
 		t.Errorf("same version again: exit %d %q", code, errOut)
+	}
+}
+
+// TestIntelNetworks runs the demo, which installs its company's networks dataset, finds
+// the apps whose tokens were used from Tor exits, then replaces the dataset: a malformed
+// one is refused with its line and changes nothing, a good one is installed.
+func TestIntelNetworks(t *testing.T) {
+	t.Parallel()
+	db := demoDB(t, 400, 11)
+	found := listJSON[nhi.Finding](t, "findings", "list", "--db", db, "--signal", "app.tor_usage")
+	if len(found) == 0 {
+		t.Fatal("the demo found no app used from Tor exits")
+	}
+	for _, f := range found {
+		if f.SubjectKind != nhi.SubjectApp || len(f.Evidence) < 2 || !strings.Contains(f.Evidence[1], "a Tor exit") {
+			t.Errorf("finding %+v", f)
+		}
+	}
+	code, out, _ := runCLI(t, "intel", "show", "--db", db)
+	if code != exitOK || !strings.Contains(out, "ranges (Tor exit 1, hosting 3, access 3)") {
+		t.Fatalf("intel show: exit %d %s", code, out)
+	}
+	before, err := os.ReadFile(networksFile(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("cidr,asn,org,kind\n10.0.0.0/8,xx,X,isp\n"), 0o600)
+	if code, _, errOut := runCLI(t, "intel", "networks", "--db", db, "--file", bad); code != exitUsage || !strings.Contains(errOut, "line 2") {
+		t.Errorf("a bad dataset: exit %d %q", code, errOut)
+	}
+	if code, _, _ := runCLI(t, "intel", "networks", "--db", db); code != exitUsage {
+		t.Errorf("no --file: exit %d", code)
+	}
+	if after, _ := os.ReadFile(networksFile(db)); !bytes.Equal(after, before) {
+		t.Error("a refused dataset changed the installed one")
+	}
+	good := filepath.Join(dir, "good.csv")
+	os.WriteFile(good, []byte("cidr,asn,org,kind\n185.220.100.0/22,AS64511,Relays,tor\n2001:db8::/32,64500,Cloud,hosting\n"), 0o600)
+	if code, out, errOut := runCLI(t, "intel", "networks", "--db", db, "--file", good); code != exitOK || !strings.Contains(out, "2 ranges (Tor exit 1, hosting 1, access 0)") {
+		t.Errorf("install: exit %d %s %s", code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, "intel", "show", "--db", db); code != exitOK || !strings.Contains(out, "2 ranges") {
+		t.Errorf("intel show after install: exit %d %s", code, out)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -87,7 +86,7 @@ func (a *app) serveCmd() *cobra.Command {
 	fl.StringVar(&f.instance, "instance", "", "with PostgreSQL: this instance's name among those sharing the database (default host-pid)")
 	fl.DurationVar(&f.rescueAfter, "rescue-after", cluster.DefaultRescueAfter, "with PostgreSQL: how long a job may run before another instance takes it over (its instance may have died); longer than the longest scan")
 	fl.IntVar(&f.parts, "scan-parts", 0, "with PostgreSQL: split each full scan of a connector that fans out (Google Workspace, by user) into this many parts that the instances run at once (0: whole scans)")
-	fl.StringVar(&f.networks, "networks", "", "offline IP-to-ASN and provider dataset (CSV cidr,asn,org,kind with kind hosting, tor or isp): a first use from a hosting provider or Tor exit weighs more; replace the file and restart to refresh it")
+	fl.StringVar(&f.networks, "networks", "", "offline IP-to-ASN and provider dataset (CSV cidr,asn,org,kind with kind hosting, tor or isp; default: the one nhi intel networks installed): a first use from a hosting provider or Tor exit weighs more, and apps whose tokens are used from Tor exits are findings; replace the file and restart to refresh it")
 	fl.StringVar(&f.githubSecret, "github-webhook-secret", "", "receive GitHub organization webhooks on POST /hooks/github, signed with this secret (env:NAME or file:PATH)")
 	fl.StringVar(&f.slackSecret, "slack-signing-secret", "", "receive Slack Events API deliveries on POST /hooks/slack, signed with this signing secret (env:NAME or file:PATH)")
 	fl.StringVar(&f.oktaAuth, "okta-hook-authorization", "", "receive Okta event hooks on /hooks/okta with this Authorization header value (env:NAME or file:PATH)")
@@ -113,7 +112,20 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 		return err
 	}
 	path := a.database(cfg.Database)
-	engine, err := newEngine(path)
+	nets, netsFrom := (*risk.Networks)(nil), f.networks
+	if f.networks != "" {
+		nets, err = readNetworks(f.networks, false)
+	} else {
+		nets, err = loadNetworks(path)
+		netsFrom = networksFile(path)
+	}
+	if err != nil {
+		return err
+	}
+	if nets != nil {
+		fmt.Fprintf(a.stderr, "nhi serve: %d network ranges from %s\n", nets.Len(), netsFrom)
+	}
+	engine, err := newEngineWith(path, nets)
 	if err != nil {
 		return err
 	}
@@ -133,19 +145,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	if alerts != nil {
 		alerts.Logger = a.logger()
 	}
-	var detect monitor.Config
-	if f.networks != "" {
-		file, err := os.Open(f.networks)
-		if err != nil {
-			return nhi.WrapError(nhi.CodeInvalid, err, "--networks: "+err.Error())
-		}
-		detect.Networks, err = risk.ParseNetworks(file)
-		file.Close()
-		if err != nil {
-			return nhi.WrapError(nhi.CodeInvalid, err, "--networks "+f.networks+": "+err.Error())
-		}
-		fmt.Fprintf(a.stderr, "nhi serve: %d network ranges from %s\n", detect.Networks.Len(), f.networks)
-	}
+	detect := monitor.Config{Networks: nets}
 	metrics := monitor.NewMetrics()
 	svc := &monitor.Service{Store: db, Scanner: &scan.Runner{Store: db, Logger: a.logger(), Engine: engine, Policies: policies},
 		Connectors: conns, Schedule: f.sched, Metrics: metrics, Logger: a.logger(), Grace: f.grace, Alerts: alerts,
