@@ -22,14 +22,16 @@ const auditOverlap = 3 * time.Hour
 const badTime = math.MinInt64
 
 // grantTimes are the authorization and last-use times of one grant, in Unix milliseconds
-// (0 is unknown), and the address of its last use (the zero Addr when unknown).
+// (0 is unknown), and the address of its last use: an index into auditLog.addrs, 0 when
+// unknown. Addresses are few (an app's servers, its users' networks) and grants many, so
+// each is kept once.
 type grantTimes struct {
 	authorized, used int64
-	usedFrom         netip.Addr
+	usedFrom         uint32
 }
 
 // auditLog is what a scan learned from the token audit log, kept compact: two int64s and
-// an address per grant, keyed by a 64-bit hash of user and client ID. A hash collision (about one in
+// an address index per grant, keyed by a 64-bit hash of user and client ID. A hash collision (about one in
 // 10^10 at a million grants) would at worst lend one grant another's times. Pages are
 // added concurrently; the log is read once they all are.
 type auditLog struct {
@@ -39,6 +41,10 @@ type auditLog struct {
 
 	mu     sync.Mutex
 	grants map[uint64]grantTimes
+	// addrs are the distinct last-use addresses in text, addrs[0] "" (unknown); addrIndex
+	// indexes them.
+	addrs     []string
+	addrIndex map[netip.Addr]uint32
 	// clientTypes maps client IDs to their client_type: one entry per app.
 	clientTypes map[string]string
 	// changed holds, in an incremental scan, the users with events this scan (whom it
@@ -54,6 +60,7 @@ type auditLog struct {
 func newAuditLog(since cursor, incremental bool) *auditLog {
 	next := cursor{at: since.at, quals: append([]int64(nil), since.quals...)}
 	return &auditLog{grants: map[uint64]grantTimes{}, clientTypes: map[string]string{},
+		addrs: []string{""}, addrIndex: map[netip.Addr]uint32{},
 		changed: map[string]struct{}{}, since: since, next: next, incremental: incremental}
 }
 
@@ -71,9 +78,26 @@ func grantKey[T string | []byte](userID, clientID T) uint64 {
 	return h
 }
 
-// times returns the known times of a grant. Call it once every page is added.
-func (a *auditLog) times(userID, clientID string) grantTimes {
-	return a.grants[grantKey(userID, clientID)]
+// times returns the known times of a grant and the address of its last use ("" when
+// unknown). Call it once every page is added.
+func (a *auditLog) times(userID, clientID string) (grantTimes, string) {
+	g := a.grants[grantKey(userID, clientID)]
+	return g, a.addrs[g.usedFrom]
+}
+
+// addr returns the index of ip in a.addrs, adding it; 0 for the zero Addr. Call it with
+// a.mu held.
+func (a *auditLog) addr(ip netip.Addr) uint32 {
+	if !ip.IsValid() {
+		return 0
+	}
+	i, ok := a.addrIndex[ip]
+	if !ok {
+		i = uint32(len(a.addrs))
+		a.addrs = append(a.addrs, ip.String())
+		a.addrIndex[ip] = i
+	}
+	return i
 }
 
 // addPage records the activities of one page that lie in [lo, hi): the rest belong to
@@ -123,7 +147,7 @@ func (a *auditLog) addEvents(p *auditPage, user []byte, act *auditActivity, ip n
 			g.authorized = max(g.authorized, act.at)
 		case evActivity:
 			if act.at >= g.used && ip.IsValid() {
-				g.usedFrom = ip
+				g.usedFrom = a.addr(ip)
 			}
 			g.used = max(g.used, act.at)
 		}

@@ -118,8 +118,8 @@ func TestAuditReaderReadsEveryEventOnce(t *testing.T) {
 					t.Errorf("recorded %d events of %d grants, want %d of %d", log.events, len(log.grants), want, want)
 				}
 				for _, ev := range fl.events {
-					if got := log.times(fmt.Sprintf("u%d", ev.user), "c").used; ev.at >= tt.floor && got != ev.at {
-						t.Fatalf("event of u%d at %d recorded at %d", ev.user, ev.at, got)
+					if g, _ := log.times(fmt.Sprintf("u%d", ev.user), "c"); ev.at >= tt.floor && g.used != ev.at {
+						t.Fatalf("event of u%d at %d recorded at %d", ev.user, ev.at, g.used)
 					}
 				}
 				wantNext := cursor{at: newest}

@@ -60,6 +60,8 @@ type grant struct {
 	tenant, userID, scope string
 	token                 *token
 	times                 grantTimes
+	// usedFrom is the address of the last use, "" when unknown.
+	usedFrom string
 	// clientType is the client_type from the audit log, or "".
 	clientType string
 }
@@ -93,8 +95,8 @@ func (g grant) identity() (id nhi.Identity, ok bool) {
 	if g.clientType != "" {
 		id.Attributes["client_type"] = g.clientType
 	}
-	if g.times.usedFrom.IsValid() {
-		id.Attributes["last_used_ip"] = g.times.usedFrom.String()
+	if g.usedFrom != "" {
+		id.Attributes["last_used_ip"] = g.usedFrom
 	}
 	return id, true
 }

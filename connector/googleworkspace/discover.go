@@ -256,7 +256,8 @@ func (s *scan) userTokens(ctx context.Context, userID string) error {
 		t := &l.items[i]
 		g := grant{tenant: s.tenant, userID: userID, scope: scope, token: t}
 		if !t.null {
-			g.times, g.clientType = s.audit.times(userID, t.clientID), s.audit.clientTypes[t.clientID]
+			g.times, g.usedFrom = s.audit.times(userID, t.clientID)
+			g.clientType = s.audit.clientTypes[t.clientID]
 		}
 		id, ok := g.identity()
 		if !ok {
