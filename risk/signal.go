@@ -115,10 +115,10 @@ type Eval struct {
 	intel    intelSource
 	networks *Networks
 	signal   string
-	params []paramValue
-	asked  uint64 // bit i: params[i] was read (the tests check every parameter is used)
-	reach  tierCounts
-	self   [1]nhi.Credential
+	params   []paramValue
+	asked    uint64 // bit i: params[i] was read (the tests check every parameter is used)
+	reach    tierCounts
+	self     [1]nhi.Credential
 }
 
 // Param returns the value in effect of the current signal's parameter. Asking for a

@@ -24,7 +24,7 @@ func networkSignals() []Signal {
 			Params: []Param{{Name: "min_identities", Default: 1, Min: 1, Unit: "identities",
 				Doc: "identities last used from a Tor exit before the signal hits"}},
 			Match: matchTorUsage,
-			Hits: []Example{{Name: "one grant last used from a Tor exit", App: exApp(usedFrom(exTorIP, 1), usedFrom(exCloudIP, 3))}},
+			Hits:  []Example{{Name: "one grant last used from a Tor exit", App: exApp(usedFrom(exTorIP, 1), usedFrom(exCloudIP, 3))}},
 			Misses: []Example{{Name: "used from the vendor's cloud", App: exApp(usedFrom(exCloudIP, 4))},
 				{Name: "an address the dataset does not know", App: exApp(usedFrom("192.0.2.9", 1))},
 				{Name: "never used", App: exApp()}},
