@@ -23,8 +23,8 @@ const badTime = math.MinInt64
 
 // grantTimes are the authorization and last-use times of one grant, in Unix milliseconds
 // (0 is unknown), and the address of its last use: an index into auditLog.addrs, 0 when
-// unknown. Addresses are few (an app's servers, its users' networks) and grants many, so
-// each is kept once.
+// unknown. Grants share addresses (an app's servers, an office's egress), so each address
+// is kept once.
 type grantTimes struct {
 	authorized, used int64
 	usedFrom         uint32
@@ -45,6 +45,8 @@ type auditLog struct {
 	// indexes them.
 	addrs     []string
 	addrIndex map[netip.Addr]uint32
+	// addrsDropped counts the new addresses past maxAddrs.
+	addrsDropped int
 	// clientTypes maps client IDs to their client_type: one entry per app.
 	clientTypes map[string]string
 	// changed holds, in an incremental scan, the users with events this scan (whom it
@@ -85,14 +87,24 @@ func (a *auditLog) times(userID, clientID string) (grantTimes, string) {
 	return g, a.addrs[g.usedFrom]
 }
 
-// addr returns the index of ip in a.addrs, adding it; 0 for the zero Addr. Call it with
-// a.mu held.
+// maxAddrs bounds the distinct last-use addresses a scan keeps (about 60 bytes each): web
+// apps call from their vendors' servers, but native apps from their users' devices, and
+// over the log's 180 days those can be many. Past the bound, a grant whose newest use
+// comes from an address not yet kept has no known address.
+const maxAddrs = 1 << 18
+
+// addr returns the index of ip in a.addrs, adding it; 0 for the zero Addr and for a new
+// address past maxAddrs. Call it with a.mu held.
 func (a *auditLog) addr(ip netip.Addr) uint32 {
 	if !ip.IsValid() {
 		return 0
 	}
 	i, ok := a.addrIndex[ip]
 	if !ok {
+		if len(a.addrs) > maxAddrs {
+			a.addrsDropped++
+			return 0
+		}
 		i = uint32(len(a.addrs))
 		a.addrs = append(a.addrs, ip.String())
 		a.addrIndex[ip] = i
@@ -101,8 +113,7 @@ func (a *auditLog) addr(ip netip.Addr) uint32 {
 }
 
 // addPage records the activities of one page that lie in [lo, hi): the rest belong to
-// another slice of the log. Activities without a parsable time are skipped, as are, in an
-// incremental scan, events the cursor names (the scan that issued it recorded them).
+// another slice of the log. Activities without a parsable time are skipped.
 func (a *auditLog) addPage(p *auditPage, lo, hi int64) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -111,26 +122,33 @@ func (a *auditLog) addPage(p *auditPage, lo, hi int64) {
 		if act.at == badTime || act.at < lo || act.at >= hi {
 			continue
 		}
-		if a.incremental && a.since.covers(act.at, act.qual) {
-			continue
+		// An event the cursor names counts toward its grant's times and address (reading it
+		// again changes nothing) but not as news: it neither advances the cursor nor makes
+		// its user one to list again. Left out, it would let an older use in the overlap
+		// stand as the grant's last.
+		covered := a.incremental && a.since.covers(act.at, act.qual)
+		if !covered {
+			a.events++
+			a.next.advance(act.at, act.qual)
 		}
-		a.events++
-		a.next.advance(act.at, act.qual)
 		if user := p.str(act.user); validID(user) {
-			a.addEvents(p, user, act, parseAddr(p.str(act.ip)))
+			a.addEvents(p, user, act, parseAddr(p.str(act.ip)), covered)
 		}
 	}
 }
 
-// addEvents records the events of one activity of user. Events without a client ID are
-// skipped: they cannot be tied to a grant.
-func (a *auditLog) addEvents(p *auditPage, user []byte, act *auditActivity, ip netip.Addr) {
+// addEvents records the events of one activity of user, from address ip; covered says the
+// cursor names the activity. Events without a client ID are skipped: they cannot be tied
+// to a grant. A grant's last-use address is that of its newest activity (unknown when that
+// one has none); of activities at the same millisecond, the greatest address in text, so
+// that the result does not depend on the order pages arrive in.
+func (a *auditLog) addEvents(p *auditPage, user []byte, act *auditActivity, ip netip.Addr, covered bool) {
 	for _, ev := range p.events[act.ev0:act.ev1] {
 		client := p.str(ev.client)
 		if ev.name == evOther || !validID(client) {
 			continue
 		}
-		if a.incremental {
+		if a.incremental && !covered {
 			if _, ok := a.changed[string(user)]; !ok {
 				a.changed[string(user)] = struct{}{}
 			}
@@ -146,10 +164,12 @@ func (a *auditLog) addEvents(p *auditPage, user []byte, act *auditActivity, ip n
 		case evAuthorize:
 			g.authorized = max(g.authorized, act.at)
 		case evActivity:
-			if act.at >= g.used && ip.IsValid() {
+			switch {
+			case act.at > g.used:
+				g.used, g.usedFrom = act.at, a.addr(ip)
+			case act.at == g.used && ip.IsValid() && ip.String() > a.addrs[g.usedFrom]:
 				g.usedFrom = a.addr(ip)
 			}
-			g.used = max(g.used, act.at)
 		}
 		a.grants[k] = g
 	}

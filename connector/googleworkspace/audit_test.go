@@ -88,10 +88,13 @@ func referenceTimes(t *testing.T, sim *googleworkspacesim.Server, base, admin st
 				case "authorize":
 					g.authorized = max(g.authorized, at.UnixMilli())
 				case "activity":
-					if at.UnixMilli() >= g.used {
+					// the newest use's address; of uses at the same millisecond, the greatest
+					switch ms := at.UnixMilli(); {
+					case ms > g.used:
+						g.used, g.ip = ms, a.IpAddress
+					case ms == g.used && a.IpAddress > g.ip:
 						g.ip = a.IpAddress
 					}
-					g.used = max(g.used, at.UnixMilli())
 				}
 				out[k] = g
 			}

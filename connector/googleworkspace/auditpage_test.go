@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -277,5 +279,91 @@ func TestParseAddr(t *testing.T) {
 		if got != want {
 			t.Errorf("parseAddr(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestLastUseAddress feeds the audit log activities of one grant and checks its last-use
+// address: the newest activity's, unknown when the newest has none, the greatest on a tie
+// whatever the order; and in an incremental scan an activity the cursor names still counts
+// (an older one in the overlap must not stand as the last use) without making its user
+// changed or counting as an event.
+func TestLastUseAddress(t *testing.T) {
+	t.Parallel()
+	type act struct {
+		at int64
+		ip string
+	}
+	page := func(acts ...act) *auditPage {
+		var b strings.Builder
+		b.WriteString(`{"items":[`)
+		for i, a := range acts {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"id":{"time":%q,"uniqueQualifier":"%d"},"actor":{"profileId":"u1"},"ipAddress":%q,`+
+				`"events":[{"name":"activity","parameters":[{"name":"client_id","value":"c1"}]}]}`,
+				time.UnixMilli(a.at).UTC().Format("2006-01-02T15:04:05.000Z"), a.at, a.ip)
+		}
+		b.WriteString(`]}`)
+		p := &auditPage{body: []byte(b.String())}
+		if err := p.decode(); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	const t9, t11 = 1_780_000_000_000, 1_780_007_200_000
+	for _, tc := range []struct {
+		name string
+		acts []act
+		want string
+	}{
+		{"newest wins, in either order", []act{{t9, "203.0.113.1"}, {t11, "185.220.101.5"}}, "185.220.101.5"},
+		{"newest wins, reversed", []act{{t11, "185.220.101.5"}, {t9, "203.0.113.1"}}, "185.220.101.5"},
+		{"newest has no address", []act{{t9, "203.0.113.1"}, {t11, "<b>"}}, ""},
+		{"tie: greatest", []act{{t11, "185.220.101.5"}, {t11, "203.0.113.1"}}, "203.0.113.1"},
+		{"tie: greatest, reversed", []act{{t11, "203.0.113.1"}, {t11, "185.220.101.5"}}, "203.0.113.1"},
+		{"tie with no address keeps the address", []act{{t11, ""}, {t11, "185.220.101.5"}}, "185.220.101.5"},
+	} {
+		for _, split := range []bool{false, true} {
+			log := newAuditLog(cursor{}, false)
+			if split { // one page per activity, as parallel slices deliver them
+				for _, a := range tc.acts {
+					log.addPage(page(a), 0, 1<<62)
+				}
+			} else {
+				log.addPage(page(tc.acts...), 0, 1<<62)
+			}
+			if g, ip := log.times("u1", "c1"); ip != tc.want || g.used != t11 {
+				t.Errorf("%s (split %v): used %d from %q, want %d from %q", tc.name, split, g.used, ip, t11, tc.want)
+			}
+		}
+	}
+	// Incremental: the cursor names the 11:00 use (from Tor); the overlap holds a 09:00 one.
+	log := newAuditLog(cursor{at: t11, quals: []int64{t11}}, true)
+	log.addPage(page(act{t9, "3.210.1.1"}, act{t11, "185.220.101.5"}), 0, 1<<62)
+	if g, ip := log.times("u1", "c1"); g.used != t11 || ip != "185.220.101.5" {
+		t.Errorf("incremental: used %d from %q, want the cursor's use %d from Tor", g.used, ip, int64(t11))
+	}
+	if log.events != 1 || log.next.at != t11 {
+		t.Errorf("incremental: %d events, cursor at %d; want 1 and %d", log.events, log.next.at, int64(t11))
+	}
+	// Only the cursor's own event: nothing new, the user is not listed again.
+	log = newAuditLog(cursor{at: t11, quals: []int64{t11}}, true)
+	log.addPage(page(act{t11, "185.220.101.5"}), 0, 1<<62)
+	if _, ok := log.changed["u1"]; ok || log.events != 0 {
+		t.Errorf("the cursor's own event made u1 changed (%v) or counted (%d)", ok, log.events)
+	}
+}
+
+// TestAddrsBounded checks that the audit log keeps at most maxAddrs distinct addresses and
+// counts the rest.
+func TestAddrsBounded(t *testing.T) {
+	t.Parallel()
+	log := newAuditLog(cursor{}, false)
+	for i := range maxAddrs + 5 {
+		log.addr(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}))
+	}
+	if len(log.addrs) != maxAddrs+1 || log.addrsDropped != 5 || log.addr(netip.AddrFrom4([4]byte{10, 0, 0, 0})) != 1 {
+		t.Errorf("kept %d, dropped %d", len(log.addrs), log.addrsDropped)
 	}
 }

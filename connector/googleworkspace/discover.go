@@ -116,6 +116,10 @@ func (c *Connector) discover(ctx context.Context, since nhi.Cursor, shard, of in
 		return "", err
 	}
 	c.setTenant(s.tenant)
+	if s.audit.addrsDropped > 0 {
+		c.env.Log().WarnContext(ctx, "google workspace: more distinct last-use addresses than kept; some grants have no last_used_ip",
+			"connector", c.cfg.Name, "kept", maxAddrs, "dropped", s.audit.addrsDropped)
+	}
 	c.env.Log().DebugContext(ctx, "google workspace scan done", "connector", c.cfg.Name, "tenant", s.tenant,
 		"incremental", incremental, "users", len(s.users), "identities", s.identities.Load(),
 		"audit_events", s.audit.events, "audit_took", s.auditTook, "failures", s.failures.Load(),
