@@ -106,7 +106,9 @@ type Vendor struct {
 	ClientType string
 	// Servers is the /24 the app's servers call Google's APIs from (see google_net.go);
 	// the zero Prefix for a native app, whose calls come from its users' devices.
-	Servers   netip.Prefix
+	Servers netip.Prefix
+	// ViaTor says the app's servers call through Tor exits (Servers is a Tor exit block).
+	ViaTor    bool
 	Anonymous bool
 	Native    bool
 	// Verified says the publisher went through Google's verification.
@@ -132,6 +134,9 @@ type Grant struct {
 	LastUsedAt time.Time
 	// RevokedAt is when a grant of Estate.Revoked was revoked; zero for a live grant.
 	RevokedAt time.Time
+	// FromTor says the grant's token is used from Tor exits, although its app's servers
+	// are elsewhere: a stolen token, or, for a native app, its user's device on Tor.
+	FromTor bool
 }
 
 // Label is a seeded risk: ground truth for detection tests.

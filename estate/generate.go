@@ -58,6 +58,7 @@ func Generate(o Options) (*Estate, error) {
 	e.People = genPeople(newRand(o.Seed, streamPeople), o)
 	e.EmailOrder = emailOrder(e.People)
 	e.Grants, e.Revoked = genGrants(newRand(o.Seed, streamGrants), o.Now, e.People, e.Vendors)
+	markTorGrants(e.Vendors, e.Grants)
 	e.Labels = computeLabels(o.Now, e.People, e.Vendors, e.Grants)
 	e.Microsoft = genMicrosoft(newRand(o.Seed, streamMicrosoft), o, e.People, e.Vendors, e.Grants)
 	e.GitHub = genGitHub(newRand(o.Seed, streamGitHub), o, e.People, e.Vendors)

@@ -55,6 +55,38 @@ func NetworksCSV() []byte {
 	return []byte(b.String())
 }
 
+// How rarely a grant of a common app is used from Tor: one in this many of a web app's
+// (a stolen token), of a native app's (its user on Tor).
+const (
+	torWebEvery    = 1500
+	torNativeEvery = 150
+)
+
+// markTorGrants marks a few used grants of common apps (popularity 5% and up, so that the
+// app has many other grants) as used from Tor exits: stolen tokens of web apps, and
+// people on Tor using native ones. They are decoys for app.tor_usage, which must not take
+// a popular app for a malicious one, and cases for usage.tor_exit.
+func markTorGrants(vendors []Vendor, grants []Grant) {
+	for i := range grants {
+		g := &grants[i]
+		v := &vendors[g.Vendor]
+		every := uint64(torWebEvery)
+		if v.Native {
+			every = torNativeEvery
+		}
+		if !g.LastUsedAt.IsZero() && !v.Suspicious && v.Popularity >= 0.05 && mixInt(uint64(i))%every == 0 {
+			g.FromTor = true
+		}
+	}
+}
+
+// TorExitAddr returns the address of a Tor exit of the estate's internet, picked by seed.
+func TorExitAddr(seed uint64) netip.Addr {
+	a := netTor.Addr().As4()
+	a[3] = byte(1 + seed%254)
+	return netip.AddrFrom4(a)
+}
+
 // serverNet returns the /24 a vendor's servers call from: none for a native app, the Tor
 // exits for one flagged viaTor, a DigitalOcean /24 for another malicious app, else a /24
 // in one of the two clouds, both derived from the app's name.
@@ -79,6 +111,14 @@ func serverNet(product string, native bool, flags vendorFlags) netip.Prefix {
 	free := 24 - base.Bits()
 	v |= uint32(h>>8) & (1<<free - 1) << 8
 	return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), 0}), 24)
+}
+
+// mixInt hashes an integer (the splitmix64 finalizer).
+func mixInt(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // mix hashes a string (64-bit FNV-1a).

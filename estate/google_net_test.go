@@ -73,3 +73,28 @@ func mustPrefix(t *testing.T, s string) netip.Prefix {
 	}
 	return p
 }
+
+// TestTorGrants checks the decoys: some used grants of common web apps (stolen tokens)
+// and of common native apps (people on Tor) are used from Tor, none of a suspicious app.
+func TestTorGrants(t *testing.T) {
+	t.Parallel()
+	e := mustGenerate(t, Options{Seed: 11, People: 5000})
+	web, native := 0, 0
+	for _, g := range e.Grants {
+		if !g.FromTor {
+			continue
+		}
+		v := e.Vendors[g.Vendor]
+		switch {
+		case v.Suspicious || g.LastUsedAt.IsZero() || v.Popularity < 0.05:
+			t.Errorf("grant of %q (used %v) is used from Tor", v.Product, g.LastUsedAt)
+		case v.Native:
+			native++
+		default:
+			web++
+		}
+	}
+	if web == 0 || native == 0 {
+		t.Errorf("%d web and %d native grants used from Tor, want some of each", web, native)
+	}
+}

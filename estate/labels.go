@@ -22,7 +22,15 @@ const (
 	RiskAppSuspicious = "app.suspicious"
 	// RiskPermissionCritical is a grant holding a critical scope (IsCriticalScope).
 	RiskPermissionCritical = "permission.critical"
+	// RiskUsageTorExit is a grant of a web app whose last use, within the token audit
+	// log's AuditLookBack, came from a Tor exit: its app calls through Tor (Vendor.ViaTor)
+	// or its token is stolen (Grant.FromTor).
+	RiskUsageTorExit = "usage.tor_exit"
 )
+
+// AuditLookBack is how far back Google's token audit log (Reports API) keeps events: a
+// use older than that shows no address.
+const AuditLookBack = 180 * 24 * time.Hour
 
 // LabelPlatform is the platform of every label the generator makes.
 const LabelPlatform = string(nhi.PlatformGoogleWorkspace)
@@ -59,8 +67,8 @@ func (e *Estate) GrantSubject(g Grant) string {
 type riskSet uint8
 
 // grantRisks lists the risks a grant can carry, in the order its labels come.
-func grantRisks() [4]string {
-	return [4]string{RiskOwnerDeparted, RiskOwnerSuspended, RiskUsageStale, RiskPermissionCritical}
+func grantRisks() [5]string {
+	return [5]string{RiskOwnerDeparted, RiskOwnerSuspended, RiskUsageStale, RiskPermissionCritical, RiskUsageTorExit}
 }
 
 // computeLabels derives the ground-truth labels from the generator's own data: one
@@ -73,7 +81,7 @@ func computeLabels(now time.Time, people []Person, vendors []Vendor, grants []Gr
 	count, size := 0, 0
 	for i, g := range grants {
 		granted[g.Vendor] = true
-		sets[i] = risksOf(now, people[g.Person].Status, g)
+		sets[i] = risksOf(now, people[g.Person].Status, g, &vendors[g.Vendor])
 		if sets[i] != 0 {
 			count += bits.OnesCount8(uint8(sets[i]))
 			size += len(people[g.Person].GoogleID) + 1 + len(vendors[g.Vendor].GoogleClientID)
@@ -111,8 +119,8 @@ func computeLabels(now time.Time, people []Person, vendors []Vendor, grants []Gr
 	return labels
 }
 
-// risksOf returns the risks of a live grant whose person has status.
-func risksOf(now time.Time, status Status, g Grant) riskSet {
+// risksOf returns the risks of a live grant to v whose person has status.
+func risksOf(now time.Time, status Status, g Grant, v *Vendor) riskSet {
 	var set riskSet
 	switch status {
 	case Departed:
@@ -129,6 +137,9 @@ func risksOf(now time.Time, status Status, g Grant) riskSet {
 	}
 	if slices.ContainsFunc(g.Scopes, IsCriticalScope) {
 		set |= 1 << 3
+	}
+	if !v.Native && (v.ViaTor || g.FromTor) && !g.LastUsedAt.IsZero() && !g.LastUsedAt.Before(now.Add(-AuditLookBack)) {
+		set |= 1 << 4
 	}
 	return set
 }

@@ -36,6 +36,10 @@ func wantLabels(e *Estate) []Label {
 		}) {
 			add("permission.critical")
 		}
+		if !strings.HasPrefix(v.ClientType, "NATIVE_") && (v.Servers.Addr().String() == "185.220.101.0" || g.FromTor) &&
+			!g.LastUsedAt.IsZero() && e.Options.Now.Sub(g.LastUsedAt) <= 180*24*time.Hour {
+			add("usage.tor_exit")
+		}
 		if v.Suspicious && !slices.ContainsFunc(out, func(l Label) bool { return l.Subject == v.GoogleClientID }) {
 			out = append(out, Label{"app.suspicious", "google_workspace", v.GoogleClientID})
 		}

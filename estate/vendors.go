@@ -44,6 +44,7 @@ func (s vendorSpec) vendor(intern map[string]string) Vendor {
 	}
 	v.Native = strings.HasPrefix(v.ClientType, "NATIVE_")
 	v.Servers = serverNet(s.product, v.Native, s.flags)
+	v.ViaTor = s.flags&viaTor != 0 && !v.Native
 	for _, f := range strings.Fields(s.scopes) {
 		v.Scopes = append(v.Scopes, internString(intern, expandScope(f)))
 	}

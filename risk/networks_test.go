@@ -37,9 +37,10 @@ func TestNetworks(t *testing.T) {
 	}
 }
 
-// TestTorUsageNeedsNetworks scores one app whose grants were last used from a Tor exit,
-// tallied from identities as the scan does: the signal hits with the networks dataset,
-// names the address, and stays quiet without it.
+// TestTorUsageNeedsNetworks scores one app whose grants were last used from Tor exits,
+// tallied from identities as the scan does: the app and the grant signals hit with the
+// networks dataset, name the address and an identity, and stay quiet without it; a native
+// app's grant used from Tor (its user's device) is not tallied.
 func TestTorUsageNeedsNetworks(t *testing.T) {
 	t.Parallel()
 	cat, err := DefaultCatalogue()
@@ -47,14 +48,19 @@ func TestTorUsageNeedsNetworks(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := exApp()
-	for i, ip := range []string{exTorIP, exCloudIP, exCloudIP, ""} {
-		id := nhi.Identity{ExternalID: fmt.Sprint("u", i), Attributes: map[string]string{}}
+	var ids []nhi.Identity
+	for i, ip := range []string{exTorIP, exTorIP, exCloudIP, "", exTorIP} {
+		id := nhi.Identity{ID: fmt.Sprint("gws_", i), Attributes: map[string]string{}}
 		if ip != "" {
 			id.Attributes["last_used_ip"] = ip
 		}
+		if i == 4 {
+			id.Attributes["client_type"] = "NATIVE_DESKTOP"
+		}
 		in.AddIdentity(&id, nil)
+		ids = append(ids, id)
 	}
-	if in.UsedFrom[exTorIP] != 1 || in.UsedFrom[exCloudIP] != 2 || len(in.UsedFrom) != 2 {
+	if in.UsedFrom[exTorIP] != (AddrUse{2, "gws_0"}) || in.UsedFrom[exCloudIP] != (AddrUse{1, "gws_2"}) || len(in.UsedFrom) != 2 {
 		t.Fatalf("UsedFrom = %v", in.UsedFrom)
 	}
 	for _, nets := range []*Networks{nil, exampleNetworks()} {
@@ -62,37 +68,57 @@ func TestTorUsageNeedsNetworks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got *Contribution
-		s := e.ScoreApp(in)
-		for i := range s.Contributions {
-			if s.Contributions[i].Signal == "app.tor_usage" {
-				got = &s.Contributions[i]
+		app := contribution(e.ScoreApp(in), "app.tor_usage")
+		var grants []string
+		for i := range ids {
+			if c := contribution(e.ScoreIdentity(&IdentityInput{Identity: ids[i]}), "usage.tor_exit"); c != nil {
+				grants = append(grants, ids[i].ID)
 			}
 		}
 		switch {
-		case nets == nil && got != nil:
-			t.Errorf("without networks: %+v", got)
-		case nets != nil && got == nil:
-			t.Errorf("with networks: no app.tor_usage in %+v", s.Contributions)
-		case nets != nil && (len(got.Evidence) != 2 || !strings.HasPrefix(got.Evidence[0], "1 of the 3 identities") ||
-			!strings.Contains(got.Evidence[1], exTorIP+" (1): a Tor exit (AS64500, Example Relays")):
-			t.Errorf("evidence %q", got.Evidence)
+		case nets == nil && (app != nil || grants != nil):
+			t.Errorf("without networks: app %+v, grants %v", app, grants)
+		case nets != nil && (app == nil || fmt.Sprint(grants) != "[gws_0 gws_1]"):
+			t.Errorf("with networks: app %+v, grants %v; want the app and gws_0, gws_1", app, grants)
+		case nets != nil && (len(app.Evidence) != 2 || !strings.HasPrefix(app.Evidence[0], "2 of the 3 identities") ||
+			!strings.Contains(app.Evidence[1], exTorIP+" (2, e.g. gws_0): a Tor exit (AS64500, Example Relays")):
+			t.Errorf("evidence %q", app.Evidence)
 		}
 	}
 }
 
-// TestUsedFromBounded checks that an app tallies at most maxUsedFrom addresses and keeps
-// counting those it has.
+// contribution returns the contribution of signal id to s, or nil.
+func contribution(s Score, id string) *Contribution {
+	for i := range s.Contributions {
+		if s.Contributions[i].Signal == id {
+			return &s.Contributions[i]
+		}
+	}
+	return nil
+}
+
+// TestUsedFromBounded checks that an app tallies at most maxUsedFrom addresses, keeps
+// counting those it has, counts the identities past the bound, and says so.
 func TestUsedFromBounded(t *testing.T) {
 	t.Parallel()
-	in := &AppInput{}
+	in := exApp()
 	for i := range maxUsedFrom + 10 {
 		id := nhi.Identity{Attributes: map[string]string{"last_used_ip": fmt.Sprintf("10.0.%d.%d", i/256, i%256)}}
 		in.AddIdentity(&id, nil)
 	}
 	id := nhi.Identity{Attributes: map[string]string{"last_used_ip": "10.0.0.0"}}
 	in.AddIdentity(&id, nil)
-	if len(in.UsedFrom) != maxUsedFrom || in.UsedFrom["10.0.0.0"] != 2 {
-		t.Errorf("len %d, first %d", len(in.UsedFrom), in.UsedFrom["10.0.0.0"])
+	if len(in.UsedFrom) != maxUsedFrom || in.UsedFrom["10.0.0.0"].N != 2 || in.UsedFromDropped != 10 {
+		t.Fatalf("len %d, first %d, dropped %d", len(in.UsedFrom), in.UsedFrom["10.0.0.0"].N, in.UsedFromDropped)
+	}
+	usedFrom(exTorIP, 9000)(in) // most identities from Tor
+	cat, _ := DefaultCatalogue()
+	e, err := NewEngine(cat, nil, Options{Networks: exampleNetworks()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := contribution(e.ScoreApp(in), "app.tor_usage")
+	if c == nil || !strings.Contains(c.Evidence[len(c.Evidence)-1], "10 identities at addresses past the first 4096") {
+		t.Errorf("app.tor_usage: %+v", c)
 	}
 }

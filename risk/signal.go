@@ -84,8 +84,11 @@ type AppInput struct {
 	// ("verified_publisher", "deceptive_name"); nil when there are none.
 	Attributes map[string]string
 	// UsedFrom counts the app's identities by the address each was last used from (the
-	// "last_used_ip" attribute connectors report), up to maxUsedFrom addresses.
-	UsedFrom map[string]int
+	// "last_used_ip" attribute connectors report), up to maxUsedFrom addresses; identities
+	// of native apps, whose calls come from their users' devices, are left out.
+	// UsedFromDropped counts the identities at addresses past the bound.
+	UsedFrom        map[string]AddrUse
+	UsedFromDropped int
 	// Collision is the most used other app of the tenant whose display name this app's
 	// name contains (see NameCollisions); nil when there is none.
 	Collision *nhi.App

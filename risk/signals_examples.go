@@ -147,9 +147,14 @@ var exampleNetworks = sync.OnceValue(func() *Networks {
 func usedFrom(addr string, n int) func(*AppInput) {
 	return func(in *AppInput) {
 		if in.UsedFrom == nil {
-			in.UsedFrom = map[string]int{}
+			in.UsedFrom = map[string]AddrUse{}
 		}
-		in.UsedFrom[addr] += n
+		u := in.UsedFrom[addr]
+		if u.Example == "" {
+			u.Example = "gws_example_" + addr
+		}
+		u.N += n
+		in.UsedFrom[addr] = u
 	}
 }
 

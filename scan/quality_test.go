@@ -30,6 +30,7 @@ func labelSignals() map[string][]string {
 		"owner.departed":      {"owner.departed"},
 		"usage.stale":         {"usage.stale"},
 		"permission.critical": {"permission.critical"},
+		"usage.tor_exit":      {"usage.tor_exit"},
 		"app.suspicious": {"app.known_malicious", "app.impersonation", "app.deceptive_name",
 			"app.unverified_publisher", "app.name_collision", "app.tor_usage"},
 	}

@@ -88,9 +88,13 @@ func ipAddress(seed uint64) string {
 
 // eventIP returns the IP address of a token event of a grant to vendor: the user's for
 // authorize and revoke, and for activity the app's servers' (one of them per call), or the
-// user's for a native app, which calls from the user's device.
+// user's for a native app, which calls from the user's device; a Tor exit's for a grant
+// used from Tor (estate.Grant.FromTor).
 func eventIP(vendor *estate.Vendor, g *estate.Grant, ev *event) string {
 	if ev.kind == evActivity {
+		if g.FromTor {
+			return estate.TorExitAddr(mix64(uint64(ev.at) ^ uint64(g.Person)<<40)).String()
+		}
 		if a := vendor.ServerAddr(mix64(uint64(ev.at) ^ uint64(g.Person)<<40 ^ uint64(ev.seq)<<24)); a.IsValid() {
 			return a.String()
 		}
