@@ -69,7 +69,7 @@ func (a *app) showApp(ctx context.Context, p nhi.Platform, tenant, id string) er
 		}
 	}
 	in.Collision = risk.NameCollisions(peers)[app.ExternalID]
-	engine, err := newEngine(path)
+	engine, err := a.newEngine(path)
 	if err != nil {
 		return err
 	}

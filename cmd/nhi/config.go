@@ -25,6 +25,10 @@ type fileConfig struct {
 	Policies []string
 	// Alerts are where nhi serve sends alerts.
 	Alerts []alertConfig
+	// Networks is the path of the networks dataset scans and nhi serve use, over the one
+	// nhi intel networks installed beside a SQLite database (a PostgreSQL one has no
+	// "beside").
+	Networks string
 }
 
 // connectorConfig is one entry of the connectors list. Settings holds the platform's own
@@ -110,8 +114,10 @@ func parseConfig(path string, b []byte) (*fileConfig, error) {
 			cfg.Policies = parsePolicyPaths(v, probs)
 		case "alerts":
 			cfg.Alerts = parseAlerts(v, probs)
+		case "networks":
+			cfg.Networks = scalar(v, "networks", probs)
 		default:
-			probs.add(k.Line, k.Value, "unknown key (known: database, connectors, notifications, policies, alerts)")
+			probs.add(k.Line, k.Value, "unknown key (known: database, connectors, notifications, policies, alerts, networks)")
 		}
 	}
 	if !seenConnectors {

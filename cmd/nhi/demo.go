@@ -68,6 +68,9 @@ func (a *app) demoCmd() *cobra.Command {
 // installed there already; it says so when the database is the user's (keep).
 func (a *app) installDemoNetworks(dbPath string, keep bool) error {
 	dest := networksFile(dbPath)
+	if dest == "" { // PostgreSQL: nowhere beside it
+		return nil
+	}
 	if _, err := os.Stat(dest); err == nil || !os.IsNotExist(err) {
 		return err
 	}
@@ -131,7 +134,7 @@ func (a *app) runDemo(ctx context.Context, f demoFlags) error {
 	if err := a.installDemoNetworks(dbPath, keep); err != nil {
 		return err
 	}
-	engine, err := newEngine(dbPath)
+	engine, err := a.newEngine(dbPath)
 	if err != nil {
 		return err
 	}

@@ -16,8 +16,12 @@ func intelFile(dbPath string) string {
 	return filepath.Join(filepath.Dir(dbPath), "nhi-intel.yaml")
 }
 
-// loadIntel returns the pack installed beside the database, or the embedded one.
+// loadIntel returns the pack installed beside the database, or the embedded one (always,
+// for a PostgreSQL database).
 func loadIntel(dbPath string) (*risk.Intel, error) {
+	if isPostgres(dbPath) {
+		return risk.DefaultIntel()
+	}
 	path := intelFile(dbPath)
 	b, err := os.ReadFile(path)
 	switch {
@@ -29,16 +33,41 @@ func loadIntel(dbPath string) (*risk.Intel, error) {
 	return risk.ParseIntel(path, b)
 }
 
-// networksFile is where nhi intel networks installs a networks dataset: beside the
-// database.
+// networksFile is where nhi intel networks installs a networks dataset: beside a SQLite
+// database, named after it (nhi.db: nhi.networks.csv), so that two databases in one
+// directory (a demo's and a deployment's) do not share one. A PostgreSQL database has
+// none: "" (the configuration's networks key names the dataset).
 func networksFile(dbPath string) string {
-	return filepath.Join(filepath.Dir(dbPath), "nhi-networks.csv")
+	if isPostgres(dbPath) {
+		return ""
+	}
+	base := filepath.Base(dbPath)
+	return filepath.Join(filepath.Dir(dbPath), strings.TrimSuffix(base, filepath.Ext(base))+".networks.csv")
 }
 
-// loadNetworks returns the networks dataset installed beside the database, or nil when
-// none is.
-func loadNetworks(dbPath string) (*risk.Networks, error) {
-	return readNetworks(networksFile(dbPath), true)
+// networks returns the networks dataset for the database at dbPath and where it comes
+// from: the configuration's networks key when the configuration file exists and sets it,
+// else the dataset installed beside the database; nil and "" when there is none.
+func (a *app) networks(dbPath string) (*risk.Networks, string, error) {
+	if _, err := os.Stat(a.cfgPath); err == nil {
+		cfg, err := loadConfig(a.cfgPath)
+		if err != nil {
+			return nil, "", err
+		}
+		if cfg.Networks != "" {
+			n, err := readNetworks(cfg.Networks, false)
+			return n, cfg.Networks, err
+		}
+	}
+	path := networksFile(dbPath)
+	if path == "" {
+		return nil, "", nil
+	}
+	n, err := readNetworks(path, true)
+	if n == nil {
+		path = ""
+	}
+	return n, path, err
 }
 
 // readNetworks reads the networks dataset at path; a missing file is nil when optional.
@@ -53,15 +82,16 @@ func readNetworks(path string, optional bool) (*risk.Networks, error) {
 	defer f.Close()
 	n, err := risk.ParseNetworks(f)
 	if err != nil {
-		return nil, nhi.WrapError(nhi.CodeInvalid, err, path+": "+err.Error())
+		return nil, nhi.WrapError(nhi.CodeInvalid, err, path+": "+err.Error()+
+			" (install a valid dataset with nhi intel networks --file, or remove this one)")
 	}
 	return n, nil
 }
 
 // newEngine builds the risk engine with the catalogue, the intelligence and the networks
 // dataset for dbPath.
-func newEngine(dbPath string) (*risk.Engine, error) {
-	nets, err := loadNetworks(dbPath)
+func (a *app) newEngine(dbPath string) (*risk.Engine, error) {
+	nets, _, err := a.networks(dbPath)
 	if err != nil {
 		return nil, err
 	}

@@ -140,7 +140,9 @@ func TestIntelNetworks(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.csv")
-	os.WriteFile(bad, []byte("cidr,asn,org,kind\n10.0.0.0/8,xx,X,isp\n"), 0o600)
+	if err := os.WriteFile(bad, []byte("cidr,asn,org,kind\n10.0.0.0/8,xx,X,isp\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if code, _, errOut := runCLI(t, "intel", "networks", "--db", db, "--file", bad); code != exitUsage || !strings.Contains(errOut, "line 2") {
 		t.Errorf("a bad dataset: exit %d %q", code, errOut)
 	}
@@ -151,11 +153,25 @@ func TestIntelNetworks(t *testing.T) {
 		t.Error("a refused dataset changed the installed one")
 	}
 	good := filepath.Join(dir, "good.csv")
-	os.WriteFile(good, []byte("cidr,asn,org,kind\n185.220.100.0/22,AS64511,Relays,tor\n2001:db8::/32,64500,Cloud,hosting\n"), 0o600)
+	if err := os.WriteFile(good, []byte("cidr,asn,org,kind\n185.220.100.0/22,AS64511,Relays,tor\n2001:db8::/32,64500,Cloud,hosting\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if code, out, errOut := runCLI(t, "intel", "networks", "--db", db, "--file", good); code != exitOK || !strings.Contains(out, "2 ranges (Tor exit 1, hosting 1, access 0)") {
 		t.Errorf("install: exit %d %s %s", code, out, errOut)
 	}
 	if code, out, _ := runCLI(t, "intel", "show", "--db", db); code != exitOK || !strings.Contains(out, "2 ranges") {
 		t.Errorf("intel show after install: exit %d %s", code, out)
+	}
+	// A dataset damaged after its install: intel show still shows the pack and says what
+	// is wrong; a scan's engine refuses it.
+	if err := os.WriteFile(networksFile(db), []byte("cidr,asn,org,kind\nnope\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runCLI(t, "intel", "show", "--db", db)
+	if code != exitOK || !strings.Contains(out, "line 2") || !strings.Contains(out, "threat intelligence pack version") {
+		t.Errorf("intel show with a damaged dataset: exit %d %s", code, out)
+	}
+	if code, _, errOut := runCLI(t, "apps", "show", found[0].AppID, "--db", db); code != exitUsage || !strings.Contains(errOut, "nhi intel networks --file") {
+		t.Errorf("apps show with a damaged dataset: exit %d %s", code, errOut)
 	}
 }

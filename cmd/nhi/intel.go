@@ -26,16 +26,15 @@ func (a *app) intelCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			nets, err := loadNetworks(path)
-			if err != nil {
-				return err
-			}
-			if nets == nil {
-				fmt.Fprintln(a.stdout, "networks dataset: none installed (nhi intel networks --file installs one; app.tor_usage needs it)")
-			} else {
+			switch nets, from, err := a.networks(path); {
+			case err != nil:
+				fmt.Fprintf(a.stdout, "networks dataset: %v\n", err)
+			case nets == nil:
+				fmt.Fprintln(a.stdout, "networks dataset: none (nhi intel networks --file installs one, or set networks: in nhi.yaml; usage.tor_exit and app.tor_usage need it)")
+			default:
 				tor, hosting, isp := nets.Kinds()
 				fmt.Fprintf(a.stdout, "networks dataset %s: %d ranges (Tor exit %d, hosting %d, access %d)\n",
-					networksFile(path), nets.Len(), tor, hosting, isp)
+					from, nets.Len(), tor, hosting, isp)
 			}
 			fmt.Fprintf(a.stdout, "threat intelligence pack version %d, generated %s, %d apps\n", intel.Version(), intel.Generated(), intel.Len())
 			t := newTable(a.stdout)
@@ -57,6 +56,10 @@ func (a *app) intelCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if isPostgres(path) {
+				return nhi.Errorf(nhi.CodeInvalid, "the database is PostgreSQL, which has no directory to install beside: "+
+					"nhi uses the embedded pack")
+			}
 			return a.updateIntel(file, intelFile(path), path, force)
 		},
 	}
@@ -76,7 +79,12 @@ func (a *app) intelCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.installNetworks(netFile, networksFile(path))
+			dest := networksFile(path)
+			if dest == "" {
+				return nhi.Errorf(nhi.CodeInvalid, "the database is PostgreSQL, which has no directory to install beside: "+
+					"name the dataset in nhi.yaml (networks: PATH) on every instance")
+			}
+			return a.installNetworks(netFile, dest)
 		},
 	}
 	networks.Flags().StringVar(&netFile, "file", "", "the dataset to install (required)")

@@ -218,7 +218,7 @@ func (a *app) showIdentity(ctx context.Context, id, output string) error {
 	if err != nil {
 		return err
 	}
-	engine, err := newEngine(path)
+	engine, err := a.newEngine(path)
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,7 @@ func (a *app) runScans(ctx context.Context, cfg *fileConfig, only string, full b
 		return err
 	}
 	path := a.database(cfg.Database)
-	engine, err := newEngine(path)
+	engine, err := a.newEngine(path)
 	if err != nil {
 		return err
 	}

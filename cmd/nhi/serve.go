@@ -116,8 +116,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	if f.networks != "" {
 		nets, err = readNetworks(f.networks, false)
 	} else {
-		nets, err = loadNetworks(path)
-		netsFrom = networksFile(path)
+		nets, netsFrom, err = a.networks(path)
 	}
 	if err != nil {
 		return err
