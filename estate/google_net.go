@@ -31,9 +31,10 @@ var (
 	netTor = netip.MustParsePrefix("185.220.101.0/24")
 )
 
-// NetworksCSV returns the estate's internet as a networks dataset (CSV cidr,asn,org,kind,
-// the form `nhi intel networks` installs): the providers the vendors' servers run at, the
-// Tor exits and the people's access networks.
+// NetworksCSV returns the estate's internet as its Google Workspace tenant sees it, as a
+// networks dataset (CSV cidr,asn,org,kind, the form `nhi intel networks` installs): the
+// providers the vendors' servers run at, the Tor exits and the people's access networks.
+// The Salesforce org's vendor blocks (salesforce_net.go) are not in it.
 func NetworksCSV() []byte {
 	var b strings.Builder
 	b.WriteString("cidr,asn,org,kind\n# the estate's internet (estate/google_net.go)\n")

@@ -1,13 +1,13 @@
 package monitor
 
 import (
-	"github.com/nhiscope/nhi/risk"
 	"net/netip"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/risk"
 )
 
 // Config tunes a Detector. Zero values take the defaults noted.

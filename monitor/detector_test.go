@@ -2,13 +2,13 @@ package monitor
 
 import (
 	"fmt"
-	"github.com/nhiscope/nhi/risk"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/risk"
 )
 
 // t0 is the start of every test's history.

@@ -20,8 +20,8 @@ func networkSignals() []Signal {
 				"relay. An integration's servers do not hide behind Tor: the token is likely in " +
 				"someone else's hands (OWASP's secret leakage), or the app hides where it runs. " +
 				"Installed (native) apps are left out: their calls come from the user's device, and a " +
-				"person may use Tor. Needs a networks dataset (nhi intel networks). Revoke the grant " +
-				"and find out who used it.",
+				"person may use Tor. Needs a networks dataset (nhi intel networks); a use months old " +
+				"is judged against the exits it lists now. Revoke the grant and find out who used it.",
 			OWASP: []string{nhi2, nhi3}, Subject: nhi.SubjectIdentity, Severity: nhi.SeverityHigh, Weight: 40,
 			Match: matchTorExit,
 			Hits:  []Example{{Name: "web app's grant last used from a Tor exit", Identity: exGrant(attr("last_used_ip", exTorIP))}},
