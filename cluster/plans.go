@@ -73,7 +73,7 @@ func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error {
 		}
 		notices, changes := remediate.Pending(p)
 		for _, ids := range [][]string{notices, changes} {
-			if err := w.run(ctx, job.Args, ids); err != nil {
+			if err := w.run(ctx, x, job.Args, ids); err != nil {
 				return err
 			}
 		}
@@ -87,10 +87,14 @@ func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error {
 	})
 }
 
-// run queues the actions ids of a plan and waits until none of them is pending.
-func (w *planWorker) run(ctx context.Context, a PlanArgs, ids []string) error {
+// run queues the actions ids of a plan and waits until none of them is pending, or the run
+// stopped (x.Stopped: too many failures; the rest stay pending, untried).
+func (w *planWorker) run(ctx context.Context, x *remediate.Executor, a PlanArgs, ids []string) error {
 	if len(ids) == 0 {
 		return nil
+	}
+	if p, err := w.n.cfg.Service.Store.Plan(ctx, a.PlanID); err != nil || x.Stopped(p) != "" {
+		return err // stopped while notices ran: queue no changes
 	}
 	params := make([]river.InsertManyParams, len(ids))
 	for i, id := range ids {
@@ -116,7 +120,7 @@ func (w *planWorker) run(ctx context.Context, a PlanArgs, ids []string) error {
 				left++
 			}
 		}
-		if left == 0 {
+		if left == 0 || x.Stopped(p) != "" {
 			return nil
 		}
 		select {

@@ -12,9 +12,11 @@ import (
 // The three calls below run a plan whose actions are carried out one by one elsewhere,
 // each as its own job that any of several nhi instances may take (package cluster):
 // Begin starts the run, RunAction carries out one action, Finish ends the run once no
-// action is pending. Apply does all three in one process. What a distributed run gives
-// up: the stop after MaxConsecutiveFailures failures in a row (actions run on several
-// instances at once, in no order).
+// action is pending. Apply does all three in one process. Apply stops after
+// MaxConsecutiveFailures failures in a row; the actions of a distributed run run on several
+// instances at once, in no order, so it stops after that many failures in all (Stopped):
+// later actions stay pending, untried, and Finish ends the run as partial. An action
+// already under way when the run stops still finishes and records its result.
 
 // Begin starts a run of plan planID: it checks the plan as Apply does, moves it to running
 // (with opt.Resume, takes over a running one), marks its failed actions pending again so
@@ -86,6 +88,8 @@ func (x *Executor) RunAction(ctx context.Context, planID, actionID string, again
 		return p.Actions[i], nil
 	case p.State != nhi.PlanRunning:
 		return p.Actions[i], nhi.Errorf(nhi.CodeConflict, "plan %s is %s, not running: its actions run only in a run Begin started", planID, p.State)
+	case x.Stopped(p) != "":
+		return p.Actions[i], nil // the run stopped: the action stays pending, untried
 	}
 	r := newRun(x, p, []int{i})
 	if again {
@@ -106,6 +110,22 @@ func (x *Executor) RunAction(ctx context.Context, planID, actionID string, again
 	return a, nil
 }
 
+// Stopped says why a distributed run of p stops early: MaxConsecutiveFailures of its
+// actions failed (Begin makes the failures of earlier runs pending again, so these are
+// this run's). "" while it goes on.
+func (x *Executor) Stopped(p nhi.Plan) string {
+	failed := 0
+	for _, a := range p.Actions {
+		if a.State == nhi.ActionFailed {
+			failed++
+		}
+	}
+	if max := orDefault(x.MaxConsecutiveFailures, DefaultMaxConsecutiveFailures); failed >= max {
+		return fmt.Sprintf("%d actions failed; the rest were not tried", failed)
+	}
+	return ""
+}
+
 // Pending returns the IDs of the actions of p still pending, notifications first.
 func Pending(p nhi.Plan) (notices, changes []string) {
 	for _, a := range p.Actions {
@@ -121,10 +141,10 @@ func Pending(p nhi.Plan) (notices, changes []string) {
 	return notices, changes
 }
 
-// Finish ends the run of plan planID begun at start once no action is pending: it records
-// the end and moves the plan to done, partial or failed, as Apply does. done is false,
-// and nothing changes, while actions are pending; a plan no longer running is reported
-// as it is.
+// Finish ends the run of plan planID begun at start once no action is pending, or once
+// the run stopped (Stopped): it records the end and moves the plan to done, partial or
+// failed, as Apply does. done is false, and nothing changes, while actions are pending
+// and the run goes on; a plan no longer running is reported as it is.
 func (x *Executor) Finish(ctx context.Context, planID string, start time.Time) (rep Report, done bool, err error) {
 	p, err := x.Store.Plan(ctx, planID)
 	if err != nil {
@@ -135,10 +155,13 @@ func (x *Executor) Finish(ctx context.Context, planID string, start time.Time) (
 	}
 	r := newRun(x, p, nil)
 	r.start = start
+	r.stopped = x.Stopped(p)
 	for _, a := range p.Actions {
 		switch a.State {
 		case nhi.ActionPending:
-			return Report{Plan: p}, false, nil
+			if r.stopped == "" {
+				return Report{Plan: p}, false, nil
+			}
 		case nhi.ActionDone:
 			r.rep.Done++
 			if a.VerifiedAt.After(r.last) {

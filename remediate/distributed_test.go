@@ -60,3 +60,45 @@ func TestRunActionByAction(t *testing.T) {
 	}
 	f.verifyChain(t)
 }
+
+// TestDistributedRunStops runs a plan action by action while the platform refuses every
+// change: after MaxConsecutiveFailures failures the other actions are not tried (no call
+// reaches the platform) and stay pending, and Finish ends the run as partial, saying why.
+func TestDistributedRunStops(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 8)
+	ctx := context.Background()
+	for _, id := range f.ids {
+		f.p.failing[id.ID] = nhi.Errorf(nhi.CodeUnavailable, "backend error")
+	}
+	f.x.MaxConsecutiveFailures = 3
+	p, err := f.x.Begin(ctx, f.plan(t, false).ID, remediate.ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, changes := remediate.Pending(p)
+	for i, id := range changes {
+		a, err := f.x.RunAction(ctx, p.ID, id, false)
+		want := nhi.ActionFailed
+		if i >= 3 {
+			want = nhi.ActionPending
+		}
+		if err != nil || a.State != want {
+			t.Errorf("action %d: %v, %s; want %s", i, err, a.State, want)
+		}
+	}
+	calls := f.p.callCount()
+	if calls != 3 {
+		t.Errorf("%d platform calls, want 3 (the failed ones)", calls)
+	}
+	rep, done, err := f.x.Finish(ctx, p.ID, f.now)
+	if err != nil || !done || rep.Plan.State != nhi.PlanFailed ||
+		rep.Failed != 3 || rep.Pending != 5 || rep.Stopped != "3 actions failed; the rest were not tried" {
+		t.Errorf("finish: %v, done %v, %+v", err, done, rep)
+	}
+	// The plan is no longer running: an action job that comes late changes nothing.
+	if _, err := f.x.RunAction(ctx, p.ID, changes[5], false); nhi.ErrorCode(err) != nhi.CodeConflict || f.p.callCount() != calls {
+		t.Errorf("late action: %v, %d calls (was %d)", err, f.p.callCount(), calls)
+	}
+	f.verifyChain(t)
+}
