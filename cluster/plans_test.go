@@ -19,7 +19,7 @@ import (
 type refuser struct{ calls atomic.Int32 }
 
 func (*refuser) Supports(nhi.ActionType, nhi.Kind) bool { return true }
-func (*refuser) Self() []string                          { return nil }
+func (*refuser) Self() []string                         { return nil }
 func (r *refuser) Remediate(context.Context, nhi.Action) (connector.Outcome, error) {
 	r.calls.Add(1)
 	return connector.Outcome{}, nhi.Errorf(nhi.CodeForbidden, "the admin role lacks this privilege")
