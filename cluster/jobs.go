@@ -87,9 +87,11 @@ func (w *scanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 }
 
 // closeAbandoned records as failed the scans of connector still marked running: this
-// worker holds the connector's lock, so no instance runs them; the one that did died.
-// Their partial results hid nothing (a scan marks identities gone only when it
-// succeeds).
+// worker holds the connector's lock, so no instance runs them whole; the one that did
+// died. Their partial results hid nothing (a scan marks identities gone only when it
+// succeeds). Parts of such a scan rescued by River may still be running: once the scan is
+// closed the store refuses their writes (a running scan only records inventory), so they
+// cannot overwrite what the new scan sees, and their jobs are cancelled.
 func (n *Node) closeAbandoned(ctx context.Context, connector string) {
 	db := n.cfg.Service.Store
 	scans, err := db.ListScans(ctx, store.ScanFilter{Connector: connector, Limit: 50})

@@ -121,6 +121,12 @@ func (w *partWorker) Work(ctx context.Context, job *river.Job[PartArgs]) error {
 			return nil // the scan was abandoned or finished: this part is of no use
 		}
 		w.n.cfg.Logger.Info("cluster: scan part", "instance", w.n.cfg.ID, "scan", a.ScanID, "part", a.Part, "of", a.Of)
-		return split.runner.RunShard(ctx, sh, rec, a.Part, a.Of)
+		err = split.runner.RunShard(ctx, sh, rec, a.Part, a.Of)
+		if nhi.ErrorCode(err) == nhi.CodeConflict {
+			// the scan was closed while this part ran (abandoned: a new scan of the tenant
+			// has begun); the store refused the rest of its writes
+			return river.JobCancel(err)
+		}
+		return err
 	})
 }

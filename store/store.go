@@ -8,6 +8,10 @@
 //     merge by key (a key the new report lacks keeps its stored value).
 //   - Only MarkGone sets GoneAt, and only for the scopes a scan enumerated completely: a
 //     failed or partial scan never deletes or hides inventory.
+//   - Only a running scan records inventory: PutPeople, PutApps and PutIdentities of a
+//     scan that ended fail with CodeConflict and change nothing, so that the rescued part
+//     of an abandoned split scan cannot overwrite what a newer scan saw (each record names
+//     its last writer, and a scan's end marks gone what it did not write).
 //   - Lists are ordered and paged by an opaque cursor.
 package store
 

@@ -121,7 +121,7 @@ func buildWorld() (*world, error) {
 		return nil, err
 	}
 	w.tenant = rec.Tenant
-	if err := w.addHostile(ctx, rec.ID); err != nil {
+	if err := w.addHostile(ctx); err != nil {
 		return nil, err
 	}
 	for _, r := range web.Roles() {
@@ -133,9 +133,16 @@ func buildWorld() (*world, error) {
 	return w, nil
 }
 
-// addHostile records an app whose name is markup, with one grant.
-func (w *world) addHostile(ctx context.Context, scanID string) error {
+// addHostile records, in a scan of its own, an app whose name is markup, with one grant.
+func (w *world) addHostile(ctx context.Context) error {
 	now := time.Now()
+	// started before the fixture's scan, so that the lists show that one first
+	sc, err := w.db.BeginScan(ctx, nhi.Scan{Connector: "hostile", Platform: nhi.PlatformGoogleWorkspace, Tenant: w.tenant,
+		StartedAt: now.Add(-time.Hour)})
+	if err != nil {
+		return err
+	}
+	scanID := sc.ID
 	app := nhi.App{Platform: nhi.PlatformGoogleWorkspace, Tenant: w.tenant, ExternalID: "evil.apps.googleusercontent.com",
 		Name: hostile, Vendor: hostile}
 	if err := w.db.PutApps(ctx, scanID, now, []nhi.App{app}); err != nil {
@@ -145,7 +152,11 @@ func (w *world) addHostile(ctx context.Context, scanID string) error {
 		ExternalID: "evil-grant", Name: hostile, AppID: app.ExternalID, Permissions: []nhi.Permission{{Scope: "openid"}}}
 	id.ID = nhi.NewIdentityID(id.Platform, id.Tenant, id.Kind, id.ExternalID)
 	w.hostileID = id.ID
-	return w.db.PutIdentities(ctx, scanID, now, []nhi.Identity{id})
+	if err := w.db.PutIdentities(ctx, scanID, now, []nhi.Identity{id}); err != nil {
+		return err
+	}
+	sc.Status, sc.FinishedAt = nhi.ScanSucceeded, sc.StartedAt.Add(time.Second)
+	return w.db.FinishScan(ctx, sc)
 }
 
 // server starts the API over the shared world; cfg's zero fields take the world's.

@@ -37,6 +37,15 @@ type upsert struct {
 	tail  string
 	// after, when not empty, runs once after the rows, in their transaction.
 	after string
+	// inventory says the rows are a scan's inventory (people, apps, identities), which
+	// only a running scan writes; findings are written once their scan has ended.
+	inventory bool
+}
+
+// inventory returns u marked as a scan's inventory (see upsert.inventory).
+func inventory(u upsert) upsert {
+	u.inventory = true
+	return u
 }
 
 // sql returns the statement of u.
@@ -110,14 +119,18 @@ func (u upsert) rounds(rows [][]any) [][][]any {
 }
 
 // putBatch upserts rows with u, all in one transaction, after checking that scan scanID
-// exists.
+// exists and, for inventory, is running (see the SQLite store's putBatch).
 func (db *DB) putBatch(ctx context.Context, op, scanID string, u upsert, rows [][]any) error {
 	if len(rows) == 0 {
 		return wrapCtx(ctx, op)
 	}
 	q := u.sql()
 	return db.withTx(ctx, op, func(tx conn) error {
-		if err := scanExists(ctx, tx, scanID); err != nil {
+		check := scanExists
+		if u.inventory {
+			check = scanRunning
+		}
+		if err := check(ctx, tx, scanID); err != nil {
 			return err
 		}
 		copied := false

@@ -150,6 +150,24 @@ func scanExists(ctx context.Context, tx conn, id string) error {
 	return err
 }
 
+// scanRunning checks, in tx, that scan id exists (CodeNotFound) and is running
+// (CodeConflict). It takes no lock on the scan's row (a FOR SHARE lock there made the
+// concurrent batches of a split scan's parts deadlock): a FinishScan that commits between
+// the check and the batch's commit lets that one batch through.
+func scanRunning(ctx context.Context, tx conn, id string) error {
+	var status string
+	err := tx.QueryRowContext(ctx, `SELECT status FROM scans WHERE id = ?`, id).Scan(&status)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nhi.Errorf(nhi.CodeNotFound, "scan %q not found", id)
+	case err != nil:
+		return err
+	case status != string(nhi.ScanRunning):
+		return nhi.Errorf(nhi.CodeConflict, "scan %s is %s: it records nothing more", id, status)
+	}
+	return nil
+}
+
 // seen returns t, or the clock's time when t is zero.
 func (db *DB) seen(t time.Time) time.Time {
 	if t.IsZero() {

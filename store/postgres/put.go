@@ -60,7 +60,7 @@ func (db *DB) PutPeople(ctx context.Context, scanID string, seen time.Time, peop
 			p.Name, string(p.Status), p.IsAdmin, ms(p.CreatedAt), ms(p.LastLogin), p.OrgUnit,
 			seenMS, seenMS, int64(0), scanID}
 	}
-	return db.putBatch(ctx, "put people", scanID, personUpsert, rows)
+	return db.putBatch(ctx, "put people", scanID, inventory(personUpsert), rows)
 }
 
 // appUpsert is the upsert of apps.
@@ -89,7 +89,7 @@ func (db *DB) PutApps(ctx context.Context, scanID string, seen time.Time, apps [
 		rows[i] = []any{string(a.Platform), a.Tenant, a.ExternalID, a.Name, a.Vendor,
 			a.Anonymous, a.Native, seenMS, seenMS, scanID}
 	}
-	return db.putBatch(ctx, "put apps", scanID, appUpsert, rows)
+	return db.putBatch(ctx, "put apps", scanID, inventory(appUpsert), rows)
 }
 
 // identityUpsert is the upsert of identities.
@@ -130,7 +130,7 @@ func (db *DB) PutIdentities(ctx context.Context, scanID string, seen time.Time, 
 		}
 		rows[i] = append(args, seenMS, seenMS, int64(0), scanID)
 	}
-	return db.putBatch(ctx, "put identities", scanID, identityUpsert, rows)
+	return db.putBatch(ctx, "put identities", scanID, inventory(identityUpsert), rows)
 }
 
 // identityArgs validates identity number i and returns its columns up to expires_at.

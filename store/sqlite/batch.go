@@ -18,6 +18,15 @@ type upsert struct {
 	cols            int
 	// after, when not empty, runs once after the rows, in their transaction.
 	after string
+	// inventory says the rows are a scan's inventory (people, apps, identities), which
+	// only a running scan writes; findings are written once their scan has ended.
+	inventory bool
+}
+
+// inventory returns u marked as a scan's inventory (see upsert.inventory).
+func inventory(u upsert) upsert {
+	u.inventory = true
+	return u
 }
 
 // sql returns the statement that upserts n records.
@@ -36,13 +45,19 @@ func (u upsert) sql(n int) string {
 }
 
 // putBatch upserts rows with u, all in one transaction, after checking that scan scanID
-// exists.
+// exists and, for inventory, is running: a finished or abandoned scan records no more (the parts of a
+// split scan rescued after a crash may still run when a new scan of the tenant has begun;
+// their writes would make the new scan's end take what they saw for its own misses).
 func (db *DB) putBatch(ctx context.Context, op, scanID string, u upsert, rows [][]any) error {
 	if len(rows) == 0 {
 		return wrapCtx(ctx, op)
 	}
 	return db.withTx(ctx, op, func(tx *sql.Tx) error {
-		if err := scanExists(ctx, tx, scanID); err != nil {
+		check := scanExists
+		if u.inventory {
+			check = scanRunning
+		}
+		if err := check(ctx, tx, scanID); err != nil {
 			return err
 		}
 		var full *sql.Stmt // prepared once, for every chunk of rowsPerStatement rows

@@ -179,6 +179,22 @@ func scanExists(ctx context.Context, tx *sql.Tx, id string) error {
 	return err
 }
 
+// scanRunning checks, in tx, that scan id exists (CodeNotFound) and is running
+// (CodeConflict).
+func scanRunning(ctx context.Context, tx *sql.Tx, id string) error {
+	var status string
+	err := tx.QueryRowContext(ctx, `SELECT status FROM scans WHERE id = ?`, id).Scan(&status)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nhi.Errorf(nhi.CodeNotFound, "scan %q not found", id)
+	case err != nil:
+		return err
+	case status != string(nhi.ScanRunning):
+		return nhi.Errorf(nhi.CodeConflict, "scan %s is %s: it records nothing more", id, status)
+	}
+	return nil
+}
+
 // ms converts t to unix milliseconds; the zero time is 0.
 func ms(t time.Time) int64 {
 	if t.IsZero() {

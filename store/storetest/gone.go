@@ -164,3 +164,28 @@ func testPartialScan(t *testing.T, s suite) {
 		t.Errorf("ListPeople after a partial scan: %d people, %v; want %d", len(people.Items), err, len(w.people))
 	}
 }
+
+// testEndedScanWritesNoInventory checks that a scan that ended (here abandoned: failed)
+// records no more people, apps or identities, and changes nothing by trying (the parts of
+// a split scan rescued after a crash may still run when a new scan has begun); findings,
+// which an evaluation writes after its scan ends, are still taken.
+func testEndedScanWritesNoInventory(t *testing.T, s suite) {
+	st := s.store(t)
+	w := seedGone(t, st)
+	finish(t, st, w.second, nhi.ScanFailed, at(2*time.Hour))
+	x1 := w.ids["x1"]
+	x1.Name = "renamed by a scan that ended"
+	wantCode(t, "PutIdentities into an ended scan", st.PutIdentities(t.Context(), w.second, at(3*time.Hour), []nhi.Identity{x1}), nhi.CodeConflict)
+	wantCode(t, "PutPeople into an ended scan", st.PutPeople(t.Context(), w.second, at(3*time.Hour), []nhi.Person{w.people["p1"]}), nhi.CodeConflict)
+	wantCode(t, "PutApps into an ended scan", st.PutApps(t.Context(), w.second, at(3*time.Hour),
+		[]nhi.App{{Platform: gws, Tenant: "C01", ExternalID: "app-x", Name: "X"}}), nhi.CodeConflict)
+	got, err := st.Identity(t.Context(), stored(x1, at(0)).ID)
+	if err != nil || got.Name == x1.Name || !got.LastSeen.Equal(at(time.Hour)) {
+		t.Errorf("after refused writes: %q last seen %v, %v; want unchanged (last seen %v)", got.Name, got.LastSeen, err, at(time.Hour))
+	}
+	f := nhi.Finding{ID: nhi.NewFindingID("usage.stale", nhi.SubjectIdentity, got.ID), Signal: "usage.stale",
+		SubjectKind: nhi.SubjectIdentity, SubjectID: got.ID, Platform: gws, Tenant: "C01", Severity: nhi.SeverityLow, Points: 10}
+	if err := st.PutFindings(t.Context(), w.second, at(3*time.Hour), []nhi.Finding{f}); err != nil {
+		t.Errorf("PutFindings of an ended scan: %v", err)
+	}
+}

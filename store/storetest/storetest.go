@@ -73,6 +73,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UpsertPersonAndApp", testUpsertPersonAndApp},
 		{"MarkGone", testMarkGone},
 		{"PartialScanHidesNothing", testPartialScan},
+		{"EndedScanWritesNoInventory", testEndedScanWritesNoInventory},
 		{"ListIdentities", testListIdentities},
 		{"Paging", testPaging},
 		{"IdentitySorts", testIdentitySorts},
