@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/remediate"
@@ -94,7 +95,7 @@ func (w *planWorker) run(ctx context.Context, x *remediate.Executor, a PlanArgs,
 		return nil
 	}
 	if p, err := w.n.cfg.Service.Store.Plan(ctx, a.PlanID); err != nil || x.Stopped(p) != "" {
-		return err // stopped while notices ran: queue no changes
+		return err // stopped while notices ran (settled then): queue no changes
 	}
 	params := make([]river.InsertManyParams, len(ids))
 	for i, id := range ids {
@@ -120,7 +121,37 @@ func (w *planWorker) run(ctx context.Context, x *remediate.Executor, a PlanArgs,
 				left++
 			}
 		}
-		if left == 0 || x.Stopped(p) != "" {
+		if left == 0 {
+			return nil
+		}
+		if x.Stopped(p) != "" {
+			return w.settle(ctx, a.PlanID)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// settle waits until no action job of plan planID is queued or running, so that after a
+// stop the actions under way record their results before the run ends (the queued ones
+// find the run stopped and return at once). A job left running by a dead instance holds
+// it until River rescues that job.
+func (w *planWorker) settle(ctx context.Context, planID string) error {
+	params := river.NewJobListParams().Kinds(ActionArgs{}.Kind()).
+		States(rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+			rivertype.JobStateRetryable, rivertype.JobStateScheduled).
+		Where("args->>'plan_id' = @plan", river.NamedArgs{"plan": planID}).First(1)
+	t := time.NewTicker(w.n.cfg.Poll / 8)
+	defer t.Stop()
+	for {
+		res, err := w.n.client.JobList(ctx, params)
+		if err != nil {
+			return fmt.Errorf("cluster: list the action jobs of plan %s: %w", planID, err)
+		}
+		if len(res.Jobs) == 0 {
 			return nil
 		}
 		select {

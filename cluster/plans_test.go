@@ -31,7 +31,8 @@ func (*refuser) Verify(context.Context, nhi.Action) (connector.Verification, err
 // TestDistributedPlanStopsAfterFailures queues a 60-action plan on two instances whose
 // platform refuses every change: the run stops after MaxConsecutiveFailures (5) failures;
 // actions already under way then (at most one per action worker: 2 x Workers an instance)
-// still finish, the others are never tried and stay pending, and the plan ends failed.
+// still finish and are recorded before the run ends, the others are never tried and stay
+// pending, and the plan ends failed.
 func TestDistributedPlanStopsAfterFailures(t *testing.T) {
 	t.Parallel()
 	dsn := pg.DSN(t)

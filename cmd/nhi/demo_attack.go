@@ -131,23 +131,26 @@ func (a *app) replayAttack(ctx context.Context, est *estate.Estate, dir string) 
 	}); err != nil {
 		return fmt.Errorf("attack replay: the baseline did not come in: %w", err)
 	}
+	// The service's goroutine prints detections under mu from here on.
+	mu.Lock()
 	fmt.Fprintf(w, "%s baseline   scanned the org and read 30 days of login and API events: %d tokens of %s held\n",
 		stamp(), sim.TokenCount(app.ID, ""), nhi.CleanText(app.Name))
 	reveal := time.Now()
 	clk.set(at.End.Truncate(time.Hour).Add(2*time.Hour + time.Minute))
 	fmt.Fprintf(w, "%s attack     Salesforce publishes the event log files of the attack: recon from %s, exports from %s\n",
 		stamp(), at.ReconIP, at.ExportIP)
+	mu.Unlock()
 	if err := pollUntil(ctx, 60*time.Second, func() bool { return sim.TokenCount(app.ID, "") == 0 }); err != nil {
 		return fmt.Errorf("attack replay: not contained: %w", err)
 	}
 	mu.Lock()
 	fmt.Fprintf(w, "%s done       every %s token revoked %.2fs after the attack became visible (events polled every 250ms)\n\n",
 		stamp(), nhi.CleanText(app.Name), time.Since(reveal).Seconds())
-	mu.Unlock()
 	entries, err := db.ListAudit(ctx, store.AuditFilter{})
 	if err == nil {
 		fmt.Fprintf(w, "Audit trail of the replay: %d hash-chained entries (the plan, and each change before and after).\n", len(entries))
 	}
+	mu.Unlock()
 	return nil
 }
 
