@@ -19,6 +19,7 @@ import (
 	"github.com/nhiscope/nhi/monitor"
 	"github.com/nhiscope/nhi/remediate"
 	"github.com/nhiscope/nhi/scan"
+	"github.com/nhiscope/nhi/store"
 	"github.com/nhiscope/nhi/store/postgres"
 )
 
@@ -81,10 +82,19 @@ func node(t *testing.T, dsn, id string, sc *scanner) (*cluster.Node, context.Can
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
+	return nodeWith(t, dsn, id, db, sc, func(context.Context, string) (*remediate.Executor, error) {
+		return &remediate.Executor{Store: db}, nil
+	})
+}
+
+// nodeWith starts an instance on dsn over db, with executor for its plans.
+func nodeWith(t *testing.T, dsn, id string, db store.Store, sc *scanner,
+	executor func(context.Context, string) (*remediate.Executor, error)) (*cluster.Node, context.CancelFunc) {
+	t.Helper()
 	svc := &monitor.Service{Store: db, Scanner: sc, Connectors: []connector.Connector{source{"google"}},
 		Schedule: monitor.Schedule{Full: time.Hour, Scan: time.Hour, Events: time.Hour}, Grace: time.Second}
 	n, err := cluster.Open(t.Context(), cluster.Config{DSN: dsn, ID: id, Service: svc, Poll: 100 * time.Millisecond,
-		Executor: func(context.Context, string) (*remediate.Executor, error) { return &remediate.Executor{Store: db}, nil }})
+		Executor: executor})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/cluster"
 	"github.com/nhiscope/nhi/connector"
-	"github.com/nhiscope/nhi/monitor"
 	"github.com/nhiscope/nhi/remediate"
 	"github.com/nhiscope/nhi/store/postgres"
 )
@@ -72,21 +71,9 @@ func TestDistributedPlanStopsAfterFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var nodes []*cluster.Node
-	for _, id := range []string{"a", "b"} {
-		svc := &monitor.Service{Store: db, Scanner: &scanner{runs: map[string]int{}}, Connectors: []connector.Connector{source{"google"}},
-			Schedule: monitor.Schedule{Full: time.Hour, Scan: time.Hour, Events: time.Hour}, Grace: time.Second}
-		n, err := cluster.Open(ctx, cluster.Config{DSN: dsn, ID: id, Service: svc, Poll: 100 * time.Millisecond, Executor: executor})
-		if err != nil {
-			t.Fatal(err)
-		}
-		runCtx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { defer close(done); _ = n.Run(runCtx, time.Second) }()
-		t.Cleanup(func() { cancel(); <-done; n.Close() })
-		nodes = append(nodes, n)
-	}
-	if _, err := nodes[0].QueuePlan(ctx, p.ID, "alice", false); err != nil {
+	a, _ := nodeWith(t, dsn, "a", db, &scanner{runs: map[string]int{}}, executor)
+	nodeWith(t, dsn, "b", db, &scanner{runs: map[string]int{}}, executor)
+	if _, err := a.QueuePlan(ctx, p.ID, "alice", false); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the plan to end", func() bool {
