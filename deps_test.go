@@ -52,13 +52,14 @@ func isStdlib(path string) bool {
 	return !strings.Contains(first, ".")
 }
 
-// isImplementation reports whether a module package is a connector or store backend.
+// isImplementation reports whether a module package is a connector or store backend;
+// the internal packages the backends share (connector/internal, store/internal) are not.
 func isImplementation(r string) bool {
 	parts := strings.Split(r, "/")
 	switch {
 	case len(parts) >= 2 && parts[0] == "connector" && parts[1] != "connectortest" && parts[1] != "internal":
 		return true
-	case len(parts) >= 2 && parts[0] == "store" && parts[1] != "storetest":
+	case len(parts) >= 2 && parts[0] == "store" && parts[1] != "storetest" && parts[1] != "internal":
 		return true
 	}
 	return false

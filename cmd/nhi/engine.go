@@ -49,15 +49,20 @@ func networksFile(dbPath string) string {
 // from: the configuration's networks key when the configuration file exists and sets it,
 // else the dataset installed beside the database; nil and "" when there is none.
 func (a *app) networks(dbPath string) (*risk.Networks, string, error) {
+	var cfg *fileConfig
 	if _, err := os.Stat(a.cfgPath); err == nil {
-		cfg, err := loadConfig(a.cfgPath)
-		if err != nil {
+		if cfg, err = loadConfig(a.cfgPath); err != nil {
 			return nil, "", err
 		}
-		if cfg.Networks != "" {
-			n, err := readNetworks(cfg.Networks, false)
-			return n, cfg.Networks, err
-		}
+	}
+	return networksFor(cfg, dbPath)
+}
+
+// networksFor is networks with the configuration cfg already read (nil: none).
+func networksFor(cfg *fileConfig, dbPath string) (*risk.Networks, string, error) {
+	if cfg != nil && cfg.Networks != "" {
+		n, err := readNetworks(cfg.Networks, false)
+		return n, cfg.Networks, err
 	}
 	path := networksFile(dbPath)
 	if path == "" {

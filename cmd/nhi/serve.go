@@ -116,7 +116,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	if f.networks != "" {
 		nets, err = readNetworks(f.networks, false)
 	} else {
-		nets, netsFrom, err = a.networks(path)
+		nets, netsFrom, err = networksFor(cfg, path)
 	}
 	if err != nil {
 		return err

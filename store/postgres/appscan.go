@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 // appScopes lists the scopes of the present identities of the apps whose keys
@@ -19,7 +20,7 @@ type appKey struct {
 	platform, tenant, id string
 }
 
-// queryApps runs q, an appsWith query, and fills in the scopes of the apps it returns.
+// queryApps runs q, an app query of sqlq (AppQuery, ListAppsQuery), and fills in the scopes of the apps it returns.
 func (db *DB) queryApps(ctx context.Context, op, q string, args []any) ([]nhi.App, error) {
 	rows, err := db.c().QueryContext(ctx, q, args...)
 	if err != nil {
@@ -40,7 +41,7 @@ func (db *DB) queryApps(ctx context.Context, op, q string, args []any) ([]nhi.Ap
 			return nil, wrap(ctx, op, err)
 		}
 		a.Platform, a.Anonymous, a.Native = nhi.Platform(platform), anonymous, native
-		a.FirstSeen, a.LastSeen = fromMS(firstSeen), fromMS(lastSeen)
+		a.FirstSeen, a.LastSeen = sqlq.FromMS(firstSeen), sqlq.FromMS(lastSeen)
 		apps = append(apps, a)
 	}
 	if err := rows.Err(); err != nil {

@@ -5,24 +5,25 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 // ListChanges returns the changes the triggers of migration 0004 recorded, oldest
 // first.
 func (db *DB) ListChanges(ctx context.Context, f store.ChangeFilter) ([]nhi.Change, error) {
-	lim, err := pageLimit(f.Limit)
+	lim, err := sqlq.PageLimit(f.Limit)
 	if err != nil {
 		return nil, err
 	}
-	w := &where{}
-	w.addIf(f.Platform != "", `platform = ?`, string(f.Platform))
-	w.addIf(f.Tenant != "", `tenant = ?`, f.Tenant)
-	w.addIf(f.Kind != "", `kind = ?`, string(f.Kind))
-	w.addIf(f.After > 0, `seq > ?`, f.After)
-	w.addIf(!f.Since.IsZero(), `at >= ?`, ms(f.Since))
+	w := &sqlq.Where{}
+	w.AddIf(f.Platform != "", `platform = ?`, string(f.Platform))
+	w.AddIf(f.Tenant != "", `tenant = ?`, f.Tenant)
+	w.AddIf(f.Kind != "", `kind = ?`, string(f.Kind))
+	w.AddIf(f.After > 0, `seq > ?`, f.After)
+	w.AddIf(!f.Since.IsZero(), `at >= ?`, sqlq.MS(f.Since))
 	q := `SELECT seq, at, scan_id, platform, tenant, kind, subject, name, before, after FROM changes` +
-		w.sql() + ` ORDER BY seq LIMIT ?`
-	rows, err := db.c().QueryContext(ctx, q, append(w.args, lim)...)
+		w.SQL() + ` ORDER BY seq LIMIT ?`
+	rows, err := db.c().QueryContext(ctx, q, append(w.Args, lim)...)
 	if err != nil {
 		return nil, wrap(ctx, "list changes", err)
 	}
@@ -35,11 +36,11 @@ func (db *DB) ListChanges(ctx context.Context, f store.ChangeFilter) ([]nhi.Chan
 		if err := rows.Scan(&c.Seq, &at, &c.ScanID, &platform, &c.Tenant, &kind, &c.Subject, &c.Name, &before, &after); err != nil {
 			return nil, wrap(ctx, "list changes", err)
 		}
-		c.At, c.Platform, c.Kind = fromMS(at), nhi.Platform(platform), nhi.ChangeKind(kind)
-		if err := decodeJSON("change before", before, &c.Before); err != nil {
+		c.At, c.Platform, c.Kind = sqlq.FromMS(at), nhi.Platform(platform), nhi.ChangeKind(kind)
+		if err := sqlq.DecodeJSON("change before", before, &c.Before); err != nil {
 			return nil, err
 		}
-		if err := decodeJSON("change after", after, &c.After); err != nil {
+		if err := sqlq.DecodeJSON("change after", after, &c.After); err != nil {
 			return nil, err
 		}
 		if c.Before == nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 var _ store.Findings = (*DB)(nil)
@@ -54,7 +55,7 @@ var findingUpsert = func() upsert {
 // Until: the finding opens again and loses its suppression. Until then it reads as
 // suppressed, even past its Until.
 func (db *DB) PutFindings(ctx context.Context, evalID string, seen time.Time, findings []nhi.Finding) error {
-	seenMS := ms(db.seen(seen))
+	seenMS := sqlq.MS(db.seen(seen))
 	rows := make([][]any, len(findings))
 	for i := range findings {
 		args, err := findingArgs(i, &findings[i])
@@ -105,7 +106,7 @@ func encodeStrings(ss []string) (string, error) {
 	if len(ss) == 0 {
 		return "[]", nil
 	}
-	return encodeJSON(ss)
+	return sqlq.EncodeJSON(ss)
 }
 
 // resolveFindings resolves, in one statement, the open and suppressed findings of a
@@ -123,7 +124,7 @@ func (db *DB) ResolveFindings(ctx context.Context, r store.ResolveFindings) (int
 	if r.EvalID == "" || r.Platform == "" || r.Tenant == "" {
 		return 0, nhi.Errorf(nhi.CodeInvalid, "resolve findings: evaluation ID, platform and tenant are required")
 	}
-	at := ms(db.seen(r.At))
+	at := sqlq.MS(db.seen(r.At))
 	var n int64
 	err := db.withTx(ctx, "resolve findings", func(tx conn) error {
 		if err := scanExists(ctx, tx, r.EvalID); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 // The statements of SuppressFinding.
@@ -50,7 +51,7 @@ func (db *DB) SuppressFinding(ctx context.Context, id string, s nhi.Suppression)
 		case cur.Status == nhi.FindingResolved:
 			return nhi.Errorf(nhi.CodeConflict, "finding %q is resolved and cannot be suppressed", id)
 		default:
-			_, err = tx.ExecContext(ctx, suppressFinding, s.Reason, s.Author, ms(s.At), ms(s.Until), id)
+			_, err = tx.ExecContext(ctx, suppressFinding, s.Reason, s.Author, sqlq.MS(s.At), sqlq.MS(s.Until), id)
 		}
 		if err != nil {
 			return err

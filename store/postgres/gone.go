@@ -7,6 +7,7 @@ import (
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 // The scopes travel as one text array parameter, so a scan that completed 100,000 scopes
@@ -30,7 +31,7 @@ func (db *DB) MarkGone(ctx context.Context, g store.MarkGone) (int, error) {
 	if len(g.Scopes) == 0 {
 		return 0, wrapCtx(ctx, "mark gone")
 	}
-	at := ms(db.seen(g.At))
+	at := sqlq.MS(db.seen(g.At))
 	var marked int64
 	err := db.withTx(ctx, "mark gone", func(tx conn) error {
 		res, err := tx.ExecContext(ctx, markIdentitiesGone, at, string(g.Platform), g.Tenant, g.ScanID, g.Scopes)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 const identityColumns = `i.id, i.platform, i.tenant, i.kind, i.external_id, i.name, i.app_id,
@@ -33,7 +34,7 @@ func (db *DB) Identity(ctx context.Context, id string) (nhi.Identity, error) {
 // whose owner has no record in the people table.
 func (db *DB) ListIdentities(ctx context.Context, f store.IdentityFilter) (store.Page[nhi.Identity], error) {
 	var page store.Page[nhi.Identity]
-	limit, err := pageLimit(f.Limit)
+	limit, err := sqlq.PageLimit(f.Limit)
 	if err != nil {
 		return page, err
 	}
@@ -80,7 +81,7 @@ func listIdentitiesQuery(f store.IdentityFilter) (identityOrder, string, []any, 
 
 // identityWhere returns the WHERE clause of f, resumed in order o, and its arguments.
 func identityWhere(f store.IdentityFilter, o identityOrder) (string, []any, error) {
-	var w where
+	var w sqlq.Where
 	if f.Kind != "" && !f.Kind.Valid() {
 		return "", nil, nhi.Errorf(nhi.CodeInvalid, "invalid kind %q", f.Kind)
 	}
@@ -93,14 +94,14 @@ func identityWhere(f store.IdentityFilter, o identityOrder) (string, []any, erro
 		}
 	}
 	if !f.IncludeGone {
-		w.add(`i.gone_at = 0`)
+		w.Add(`i.gone_at = 0`)
 	}
-	w.addIf(f.Platform != "", `i.platform = ?`, string(f.Platform))
-	w.addIf(f.Tenant != "", `i.tenant = ?`, f.Tenant)
-	w.addIf(f.Kind != "", `i.kind = ?`, string(f.Kind))
-	w.addIf(f.AppID != "", `i.app_id = ?`, f.AppID)
+	w.AddIf(f.Platform != "", `i.platform = ?`, string(f.Platform))
+	w.AddIf(f.Tenant != "", `i.tenant = ?`, f.Tenant)
+	w.AddIf(f.Kind != "", `i.kind = ?`, string(f.Kind))
+	w.AddIf(f.AppID != "", `i.app_id = ?`, f.AppID)
 	if f.Owner != "" {
-		w.add(ownerCond("i"), f.Owner, strings.ToLower(f.Owner), f.Owner, strings.ToLower(f.Owner))
+		w.Add(ownerCond("i"), f.Owner, strings.ToLower(f.Owner), f.Owner, strings.ToLower(f.Owner))
 	}
 	if f.OwnerStatus != "" {
 		cond := `EXISTS (SELECT 1 FROM people p WHERE p.platform = i.platform
@@ -109,10 +110,10 @@ func identityWhere(f store.IdentityFilter, o identityOrder) (string, []any, erro
 			cond = `(` + cond + ` OR (i.owner_id <> '' AND NOT EXISTS (SELECT 1 FROM people p
 				WHERE p.platform = i.platform AND p.tenant = i.tenant AND p.external_id = i.owner_id)))`
 		}
-		w.add(cond, string(f.OwnerStatus))
+		w.Add(cond, string(f.OwnerStatus))
 	}
-	w.addIf(!f.LastUsedBefore.IsZero(), `(i.last_used_at = 0 OR i.last_used_at < ?)`, ms(f.LastUsedBefore))
-	return w.sql(), w.args, nil
+	w.AddIf(!f.LastUsedBefore.IsZero(), `(i.last_used_at = 0 OR i.last_used_at < ?)`, sqlq.MS(f.LastUsedBefore))
+	return w.SQL(), w.Args, nil
 }
 
 // ownerCond returns the condition of the owner filter on the table aliased a, whose
@@ -126,33 +127,6 @@ func ownerCond(a string) string {
 		AND (` + a + `.owner_id = ? OR EXISTS (SELECT 1 FROM people p WHERE p.email_key = ?
 		AND p.external_id = ` + a + `.owner_id AND p.platform = ` + a + `.platform
 		AND p.tenant = ` + a + `.tenant)))`
-}
-
-// where collects the conditions of a WHERE clause and their arguments.
-type where struct {
-	conds []string
-	args  []any
-}
-
-// add adds a condition.
-func (w *where) add(cond string, args ...any) {
-	w.conds = append(w.conds, cond)
-	w.args = append(w.args, args...)
-}
-
-// addIf adds a condition when ok.
-func (w *where) addIf(ok bool, cond string, args ...any) {
-	if ok {
-		w.add(cond, args...)
-	}
-}
-
-// sql returns " WHERE ..." or "" when there is no condition.
-func (w *where) sql() string {
-	if len(w.conds) == 0 {
-		return ""
-	}
-	return ` WHERE ` + strings.Join(w.conds, ` AND `)
 }
 
 // scanIdentity reads one row of identityColumns.
@@ -171,15 +145,15 @@ func scanIdentity(r rowScanner) (nhi.Identity, error) {
 		return nhi.Identity{}, err
 	}
 	id.Platform, id.Kind = nhi.Platform(platform), nhi.Kind(kind)
-	id.CreatedAt, id.LastUsedAt, id.ExpiresAt = fromMS(created), fromMS(used), fromMS(expires)
-	id.FirstSeen, id.LastSeen, id.GoneAt = fromMS(firstSeen), fromMS(lastSeen), fromMS(goneAt)
-	if err := decodeJSON("permissions", perms, &id.Permissions); err != nil {
+	id.CreatedAt, id.LastUsedAt, id.ExpiresAt = sqlq.FromMS(created), sqlq.FromMS(used), sqlq.FromMS(expires)
+	id.FirstSeen, id.LastSeen, id.GoneAt = sqlq.FromMS(firstSeen), sqlq.FromMS(lastSeen), sqlq.FromMS(goneAt)
+	if err := sqlq.DecodeJSON("permissions", perms, &id.Permissions); err != nil {
 		return nhi.Identity{}, err
 	}
-	if err := decodeJSON("credentials", creds, &id.Credentials); err != nil {
+	if err := sqlq.DecodeJSON("credentials", creds, &id.Credentials); err != nil {
 		return nhi.Identity{}, err
 	}
-	if err := decodeJSON("attributes", attrs, &id.Attributes); err != nil {
+	if err := sqlq.DecodeJSON("attributes", attrs, &id.Attributes); err != nil {
 		return nhi.Identity{}, err
 	}
 	return id, nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 const personColumns = `platform, tenant, external_id, email, name, status, is_admin,
@@ -31,29 +32,29 @@ func (db *DB) Person(ctx context.Context, p nhi.Platform, tenant, externalID str
 // external ID.
 func (db *DB) ListPeople(ctx context.Context, f store.PersonFilter) (store.Page[nhi.Person], error) {
 	var page store.Page[nhi.Person]
-	limit, err := pageLimit(f.Limit)
+	limit, err := sqlq.PageLimit(f.Limit)
 	if err != nil {
 		return page, err
 	}
 	if f.Status != "" && !f.Status.Valid() {
 		return page, nhi.Errorf(nhi.CodeInvalid, "invalid status %q", f.Status)
 	}
-	var w where
+	var w sqlq.Where
 	if f.After != "" {
-		keys, err := decodeCursor(f.After, listPeople, 3)
+		keys, err := sqlq.DecodeCursor(f.After, sqlq.ListPeople, 3)
 		if err != nil {
 			return page, err
 		}
-		w.add(`(platform, tenant, external_id) > (?, ?, ?)`, keys[0], keys[1], keys[2])
+		w.Add(`(platform, tenant, external_id) > (?, ?, ?)`, keys[0], keys[1], keys[2])
 	}
-	w.addIf(!f.IncludeGone && !f.OnlyGone, `gone_at = 0`)
-	w.addIf(f.OnlyGone, `gone_at <> 0`)
-	w.addIf(f.Platform != "", `platform = ?`, string(f.Platform))
-	w.addIf(f.Tenant != "", `tenant = ?`, f.Tenant)
-	w.addIf(f.Status != "", `status = ?`, string(f.Status))
-	q := `SELECT ` + personColumns + ` FROM people` + w.sql() +
+	w.AddIf(!f.IncludeGone && !f.OnlyGone, `gone_at = 0`)
+	w.AddIf(f.OnlyGone, `gone_at <> 0`)
+	w.AddIf(f.Platform != "", `platform = ?`, string(f.Platform))
+	w.AddIf(f.Tenant != "", `tenant = ?`, f.Tenant)
+	w.AddIf(f.Status != "", `status = ?`, string(f.Status))
+	q := `SELECT ` + personColumns + ` FROM people` + w.SQL() +
 		` ORDER BY platform, tenant, external_id LIMIT ?`
-	rows, err := db.c().QueryContext(ctx, q, append(w.args, limit+1)...)
+	rows, err := db.c().QueryContext(ctx, q, append(w.Args, limit+1)...)
 	if err != nil {
 		return page, wrap(ctx, "list people", err)
 	}
@@ -71,7 +72,7 @@ func (db *DB) ListPeople(ctx context.Context, f store.PersonFilter) (store.Page[
 	if len(page.Items) > limit {
 		page.Items = page.Items[:limit]
 		last := page.Items[limit-1]
-		page.Next = encodeCursor(listPeople, string(last.Platform), last.Tenant, last.ExternalID)
+		page.Next = sqlq.EncodeCursor(sqlq.ListPeople, string(last.Platform), last.Tenant, last.ExternalID)
 	}
 	return page, nil
 }
@@ -91,7 +92,7 @@ func scanPerson(r rowScanner) (nhi.Person, error) {
 		return nhi.Person{}, err
 	}
 	p.Platform, p.Status, p.IsAdmin = nhi.Platform(platform), nhi.PersonStatus(status), admin
-	p.CreatedAt, p.LastLogin = fromMS(created), fromMS(login)
-	p.FirstSeen, p.LastSeen, p.GoneAt = fromMS(firstSeen), fromMS(lastSeen), fromMS(goneAt)
+	p.CreatedAt, p.LastLogin = sqlq.FromMS(created), sqlq.FromMS(login)
+	p.FirstSeen, p.LastSeen, p.GoneAt = sqlq.FromMS(firstSeen), sqlq.FromMS(lastSeen), sqlq.FromMS(goneAt)
 	return p, nil
 }

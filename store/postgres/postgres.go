@@ -176,27 +176,6 @@ func (db *DB) seen(t time.Time) time.Time {
 	return t
 }
 
-// ms converts t to unix milliseconds; the zero time is 0.
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-// fromMS converts unix milliseconds to a UTC time; 0 is the zero time.
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
-
-// normTime returns t at millisecond precision in UTC, as the store keeps it.
-func normTime(t time.Time) time.Time {
-	return fromMS(ms(t))
-}
-
 // rebind numbers the ? placeholders of q ($1, $2, ...), leaving quoted text alone, so
 // that queries built from parts can be written with ?.
 func rebind(q string) string {

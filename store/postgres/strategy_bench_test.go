@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 	"testing"
 	"time"
 )
@@ -35,7 +36,7 @@ func BenchmarkUpsertStrategy(b *testing.B) {
 					scan := begin(b, st)
 					all := batches(b.N, size, mode == "update")
 					rows := make([][][]any, b.N)
-					seen := ms(time.Now())
+					seen := sqlq.MS(time.Now())
 					for i, batch := range all {
 						for j := range batch {
 							args, err := identityArgs(j, &batch[j])

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 // appScopes lists the scopes of the present identities of the apps whose keys
@@ -20,7 +21,7 @@ type appKey struct {
 	platform, tenant, id string
 }
 
-// queryApps runs q, an appsWith query, and fills in the scopes of the apps it returns.
+// queryApps runs q, an app query of sqlq (AppQuery, ListAppsQuery), and fills in the scopes of the apps it returns.
 func (db *DB) queryApps(ctx context.Context, op, q string, args []any) ([]nhi.App, error) {
 	rows, err := db.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -41,7 +42,7 @@ func (db *DB) queryApps(ctx context.Context, op, q string, args []any) ([]nhi.Ap
 			return nil, wrap(ctx, op, err)
 		}
 		a.Platform, a.Anonymous, a.Native = nhi.Platform(platform), anonymous != 0, native != 0
-		a.FirstSeen, a.LastSeen = fromMS(firstSeen), fromMS(lastSeen)
+		a.FirstSeen, a.LastSeen = sqlq.FromMS(firstSeen), sqlq.FromMS(lastSeen)
 		apps = append(apps, a)
 	}
 	if err := rows.Err(); err != nil {
@@ -66,7 +67,7 @@ func (db *DB) fillScopes(ctx context.Context, apps []nhi.App) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	param, err := encodeJSON(keys)
+	param, err := sqlq.EncodeJSON(keys)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 var _ store.Audit = (*DB)(nil)
@@ -103,7 +104,7 @@ func checkDetail(d json.RawMessage) error {
 // when set), in ascending Seq order, exactly as appended. A negative AfterSeq or Limit is
 // CodeInvalid.
 func (db *DB) ListAudit(ctx context.Context, f store.AuditFilter) ([]nhi.AuditEntry, error) {
-	limit, err := pageLimit(f.Limit)
+	limit, err := sqlq.PageLimit(f.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -133,10 +134,10 @@ func (db *DB) ListAudit(ctx context.Context, f store.AuditFilter) ([]nhi.AuditEn
 // listAuditQuery returns the query of the entries matching f, in Seq order, and its
 // arguments but the last: the LIMIT.
 func listAuditQuery(f store.AuditFilter) (string, []any) {
-	var w where
-	w.add(`seq > ?`, f.AfterSeq)
-	w.addIf(f.PlanID != "", `plan_id = ?`, f.PlanID)
-	return `SELECT ` + auditColumns + ` FROM audit_log` + w.sql() + ` ORDER BY seq LIMIT ?`, w.args
+	var w sqlq.Where
+	w.Add(`seq > ?`, f.AfterSeq)
+	w.AddIf(f.PlanID != "", `plan_id = ?`, f.PlanID)
+	return `SELECT ` + auditColumns + ` FROM audit_log` + w.SQL() + ` ORDER BY seq LIMIT ?`, w.Args
 }
 
 // scanAudit reads one row of auditColumns.

@@ -9,11 +9,8 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
-
-// listFindings is the list of findings' page cursors: they carry the severity rank and
-// the ID of the last finding of a page.
-const listFindings = "findings"
 
 const findingColumns = `f.id, f.signal, f.title, f.severity, f.points, f.owasp, f.subject_kind,
 	f.subject_id, f.platform, f.tenant, f.app_id, f.owner_id, f.evidence, f.status,
@@ -50,7 +47,7 @@ func findingByID(ctx context.Context, q queryRower, id string) (nhi.Finding, err
 // colon ("NHI1" matches "NHI1:2025" but not "NHI10:2025").
 func (db *DB) ListFindings(ctx context.Context, f store.FindingFilter) (store.Page[nhi.Finding], error) {
 	var page store.Page[nhi.Finding]
-	limit, err := pageLimit(f.Limit)
+	limit, err := sqlq.PageLimit(f.Limit)
 	if err != nil {
 		return page, err
 	}
@@ -76,7 +73,7 @@ func (db *DB) ListFindings(ctx context.Context, f store.FindingFilter) (store.Pa
 	if len(page.Items) > limit {
 		page.Items = page.Items[:limit]
 		last := page.Items[limit-1]
-		page.Next = encodeCursor(listFindings, strconv.Itoa(last.Severity.Rank()), last.ID)
+		page.Next = sqlq.EncodeCursor(sqlq.ListFindings, strconv.Itoa(last.Severity.Rank()), last.ID)
 	}
 	return page, nil
 }
@@ -94,7 +91,7 @@ func listFindingsQuery(f store.FindingFilter) (string, []any, error) {
 
 // findingWhere returns the WHERE clause of f and its arguments.
 func findingWhere(f store.FindingFilter) (string, []any, error) {
-	var w where
+	var w sqlq.Where
 	if err := checkFindingFilter(f); err != nil {
 		return "", nil, err
 	}
@@ -103,7 +100,7 @@ func findingWhere(f store.FindingFilter) (string, []any, error) {
 		if err != nil {
 			return "", nil, err
 		}
-		w.add(`(f.severity_rank < ? OR (f.severity_rank = ? AND f.id > ?))`, rank, rank, id)
+		w.Add(`(f.severity_rank < ? OR (f.severity_rank = ? AND f.id > ?))`, rank, rank, id)
 	}
 	// Open findings, a platform or a tenant select many findings, if not all: the unary +
 	// keeps the planner on the list order (findings_by_rank) rather than sorting them all.
@@ -111,28 +108,28 @@ func findingWhere(f store.FindingFilter) (string, []any, error) {
 	// finds them.
 	switch f.Status {
 	case "":
-		w.add(`+f.status IN ('open', 'suppressed')`)
+		w.Add(`+f.status IN ('open', 'suppressed')`)
 	case nhi.FindingOpen:
-		w.add(`+f.status = 'open'`)
+		w.Add(`+f.status = 'open'`)
 	default:
-		w.add(`f.status = ?`, string(f.Status))
+		w.Add(`f.status = ?`, string(f.Status))
 	}
-	w.addIf(f.MinSeverity != "", `f.severity_rank >= ?`, f.MinSeverity.Rank())
-	w.addIf(f.Platform != "", `+f.platform = ?`, string(f.Platform))
-	w.addIf(f.Tenant != "", `+f.tenant = ?`, f.Tenant)
-	w.addIf(f.Signal != "", `f.signal = ?`, f.Signal)
-	w.addIf(f.SubjectKind != "", `f.subject_kind = ?`, string(f.SubjectKind))
-	w.addIf(f.SubjectID != "", `f.subject_id = ?`, f.SubjectID)
-	w.addIf(f.AppID != "", `f.app_id = ?`, f.AppID)
-	w.addIf(f.Owner != "", `(f.owner_id = ? OR (f.owner_id, f.platform, f.tenant) IN
+	w.AddIf(f.MinSeverity != "", `f.severity_rank >= ?`, f.MinSeverity.Rank())
+	w.AddIf(f.Platform != "", `+f.platform = ?`, string(f.Platform))
+	w.AddIf(f.Tenant != "", `+f.tenant = ?`, f.Tenant)
+	w.AddIf(f.Signal != "", `f.signal = ?`, f.Signal)
+	w.AddIf(f.SubjectKind != "", `f.subject_kind = ?`, string(f.SubjectKind))
+	w.AddIf(f.SubjectID != "", `f.subject_id = ?`, f.SubjectID)
+	w.AddIf(f.AppID != "", `f.app_id = ?`, f.AppID)
+	w.AddIf(f.Owner != "", `(f.owner_id = ? OR (f.owner_id, f.platform, f.tenant) IN
 		(SELECT p.external_id, p.platform, p.tenant FROM people p WHERE p.email_key = ?))`,
 		f.Owner, strings.ToLower(f.Owner))
 	if f.OWASP != "" {
 		item := escapeLike(f.OWASP)
-		w.add(`EXISTS (SELECT 1 FROM json_each(f.owasp) o
+		w.Add(`EXISTS (SELECT 1 FROM json_each(f.owasp) o
 			WHERE o.value LIKE ? ESCAPE '\' OR o.value LIKE ? ESCAPE '\')`, item, item+":%")
 	}
-	return w.sql(), w.args, nil
+	return w.SQL(), w.Args, nil
 }
 
 // checkFindingFilter refuses the unknown severities, statuses and subject kinds of f with
@@ -158,7 +155,7 @@ func escapeLike(s string) string {
 
 // decodeFindingsCursor decodes a cursor of findings: a severity rank and a finding ID.
 func decodeFindingsCursor(s string) (rank int, id string, err error) {
-	keys, err := decodeCursor(s, listFindings, 2)
+	keys, err := sqlq.DecodeCursor(s, sqlq.ListFindings, 2)
 	if err != nil {
 		return 0, "", err
 	}
@@ -187,15 +184,15 @@ func scanFinding(r rowScanner) (nhi.Finding, error) {
 	}
 	f.Severity, f.SubjectKind, f.Platform = nhi.Severity(severity), nhi.SubjectKind(kind), nhi.Platform(platform)
 	f.Status = nhi.FindingStatus(status)
-	f.FirstSeen, f.LastSeen, f.ResolvedAt = fromMS(first), fromMS(last), fromMS(resolved)
+	f.FirstSeen, f.LastSeen, f.ResolvedAt = sqlq.FromMS(first), sqlq.FromMS(last), sqlq.FromMS(resolved)
 	if f.Status == nhi.FindingSuppressed {
 		f.Suppression = &nhi.Suppression{Reason: reason, Author: author,
-			At: fromMS(suppressedAt), Until: fromMS(suppressedTo)}
+			At: sqlq.FromMS(suppressedAt), Until: sqlq.FromMS(suppressedTo)}
 	}
-	if err := decodeJSON("owasp", owasp, &f.OWASP); err != nil {
+	if err := sqlq.DecodeJSON("owasp", owasp, &f.OWASP); err != nil {
 		return nhi.Finding{}, err
 	}
-	if err := decodeJSON("evidence", evidence, &f.Evidence); err != nil {
+	if err := sqlq.DecodeJSON("evidence", evidence, &f.Evidence); err != nil {
 		return nhi.Finding{}, err
 	}
 	return f, nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 // TestFindingQueryPlans checks that the lists of findings and ResolveFindings use the
@@ -26,7 +27,7 @@ func TestFindingQueryPlans(t *testing.T) {
 		notWant string
 	}{
 		{"first page", store.FindingFilter{}, "findings_by_rank", "TEMP B-TREE"},
-		{"next page", store.FindingFilter{After: encodeCursor(listFindings, "3", "fnd_x")}, "findings_by_rank", "TEMP B-TREE"},
+		{"next page", store.FindingFilter{After: sqlq.EncodeCursor(sqlq.ListFindings, "3", "fnd_x")}, "findings_by_rank", "TEMP B-TREE"},
 		{"min severity", store.FindingFilter{MinSeverity: nhi.SeverityHigh}, "findings_by_rank", "TEMP B-TREE"},
 		{"subject", store.FindingFilter{SubjectID: "gws_x"}, "findings_by_subject", ""},
 		{"owner", store.FindingFilter{Owner: "u1"}, "findings_by_owner", ""},

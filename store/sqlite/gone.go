@@ -8,6 +8,7 @@ import (
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/connector"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 // The scopes travel as one JSON array parameter that json_each expands, so a scan that
@@ -32,8 +33,8 @@ func (db *DB) MarkGone(ctx context.Context, g store.MarkGone) (int, error) {
 	if len(g.Scopes) == 0 {
 		return 0, wrapCtx(ctx, "mark gone")
 	}
-	at := ms(db.seen(g.At))
-	scopes, err := encodeJSON(g.Scopes)
+	at := sqlq.MS(db.seen(g.At))
+	scopes, err := sqlq.EncodeJSON(g.Scopes)
 	if err != nil {
 		return 0, err
 	}

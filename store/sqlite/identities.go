@@ -9,6 +9,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 const identityColumns = `i.id, i.platform, i.tenant, i.kind, i.external_id, i.name, i.app_id,
@@ -38,7 +39,7 @@ func (db *DB) Identity(ctx context.Context, id string) (nhi.Identity, error) {
 // scan the index from its start.
 func (db *DB) ListIdentities(ctx context.Context, f store.IdentityFilter) (store.Page[nhi.Identity], error) {
 	var page store.Page[nhi.Identity]
-	limit, err := pageLimit(f.Limit)
+	limit, err := sqlq.PageLimit(f.Limit)
 	if err != nil {
 		return page, err
 	}
@@ -82,10 +83,10 @@ func listIdentitiesQueries(f store.IdentityFilter) (identityOrder, []sqlQuery, e
 	}
 	var out []sqlQuery
 	for _, st := range steps {
-		ws := where{conds: slices.Clone(w.conds), args: slices.Clone(w.args)}
-		ws.addIf(st.cond != "", st.cond, st.args...)
-		q := `SELECT ` + identityColumns + ` FROM identities i` + ws.sql() + ` ORDER BY ` + st.orderBy + ` LIMIT ?`
-		out = append(out, sqlQuery{q, ws.args})
+		ws := sqlq.Where{Conds: slices.Clone(w.Conds), Args: slices.Clone(w.Args)}
+		ws.AddIf(st.cond != "", st.cond, st.args...)
+		q := `SELECT ` + identityColumns + ` FROM identities i` + ws.SQL() + ` ORDER BY ` + st.orderBy + ` LIMIT ?`
+		out = append(out, sqlQuery{q, ws.Args})
 	}
 	return order, out, nil
 }
@@ -111,8 +112,8 @@ func (db *DB) appendIdentities(ctx context.Context, out []nhi.Identity, q string
 }
 
 // identityWhere returns the conditions of f but its cursor.
-func identityWhere(f store.IdentityFilter) (where, error) {
-	var w where
+func identityWhere(f store.IdentityFilter) (sqlq.Where, error) {
+	var w sqlq.Where
 	if f.Kind != "" && !f.Kind.Valid() {
 		return w, nhi.Errorf(nhi.CodeInvalid, "invalid kind %q", f.Kind)
 	}
@@ -120,13 +121,13 @@ func identityWhere(f store.IdentityFilter) (where, error) {
 		return w, nhi.Errorf(nhi.CodeInvalid, "invalid owner status %q", f.OwnerStatus)
 	}
 	if !f.IncludeGone {
-		w.add(`i.gone_at = 0`)
+		w.Add(`i.gone_at = 0`)
 	}
-	w.addIf(f.Platform != "", `i.platform = ?`, string(f.Platform))
-	w.addIf(f.Tenant != "", `i.tenant = ?`, f.Tenant)
-	w.addIf(f.Kind != "", `i.kind = ?`, string(f.Kind))
-	w.addIf(f.AppID != "", `i.app_id = ?`, f.AppID)
-	w.addIf(f.Owner != "", `(i.owner_id = ? OR (i.owner_id, i.platform, i.tenant) IN
+	w.AddIf(f.Platform != "", `i.platform = ?`, string(f.Platform))
+	w.AddIf(f.Tenant != "", `i.tenant = ?`, f.Tenant)
+	w.AddIf(f.Kind != "", `i.kind = ?`, string(f.Kind))
+	w.AddIf(f.AppID != "", `i.app_id = ?`, f.AppID)
+	w.AddIf(f.Owner != "", `(i.owner_id = ? OR (i.owner_id, i.platform, i.tenant) IN
 		(SELECT p.external_id, p.platform, p.tenant FROM people p WHERE p.email_key = ?))`,
 		f.Owner, strings.ToLower(f.Owner))
 	if f.OwnerStatus != "" {
@@ -136,37 +137,10 @@ func identityWhere(f store.IdentityFilter) (where, error) {
 			cond = `(` + cond + ` OR (i.owner_id <> '' AND NOT EXISTS (SELECT 1 FROM people p
 				WHERE p.platform = i.platform AND p.tenant = i.tenant AND p.external_id = i.owner_id)))`
 		}
-		w.add(cond, string(f.OwnerStatus))
+		w.Add(cond, string(f.OwnerStatus))
 	}
-	w.addIf(!f.LastUsedBefore.IsZero(), `(i.last_used_at = 0 OR i.last_used_at < ?)`, ms(f.LastUsedBefore))
+	w.AddIf(!f.LastUsedBefore.IsZero(), `(i.last_used_at = 0 OR i.last_used_at < ?)`, sqlq.MS(f.LastUsedBefore))
 	return w, nil
-}
-
-// where collects the conditions of a WHERE clause and their arguments.
-type where struct {
-	conds []string
-	args  []any
-}
-
-// add adds a condition.
-func (w *where) add(cond string, args ...any) {
-	w.conds = append(w.conds, cond)
-	w.args = append(w.args, args...)
-}
-
-// addIf adds a condition when ok.
-func (w *where) addIf(ok bool, cond string, args ...any) {
-	if ok {
-		w.add(cond, args...)
-	}
-}
-
-// sql returns " WHERE ..." or "" when there is no condition.
-func (w *where) sql() string {
-	if len(w.conds) == 0 {
-		return ""
-	}
-	return ` WHERE ` + strings.Join(w.conds, ` AND `)
 }
 
 // scanIdentity reads one row of identityColumns.
@@ -185,15 +159,15 @@ func scanIdentity(r rowScanner) (nhi.Identity, error) {
 		return nhi.Identity{}, err
 	}
 	id.Platform, id.Kind = nhi.Platform(platform), nhi.Kind(kind)
-	id.CreatedAt, id.LastUsedAt, id.ExpiresAt = fromMS(created), fromMS(used), fromMS(expires)
-	id.FirstSeen, id.LastSeen, id.GoneAt = fromMS(firstSeen), fromMS(lastSeen), fromMS(goneAt)
-	if err := decodeJSON("permissions", perms, &id.Permissions); err != nil {
+	id.CreatedAt, id.LastUsedAt, id.ExpiresAt = sqlq.FromMS(created), sqlq.FromMS(used), sqlq.FromMS(expires)
+	id.FirstSeen, id.LastSeen, id.GoneAt = sqlq.FromMS(firstSeen), sqlq.FromMS(lastSeen), sqlq.FromMS(goneAt)
+	if err := sqlq.DecodeJSON("permissions", perms, &id.Permissions); err != nil {
 		return nhi.Identity{}, err
 	}
-	if err := decodeJSON("credentials", creds, &id.Credentials); err != nil {
+	if err := sqlq.DecodeJSON("credentials", creds, &id.Credentials); err != nil {
 		return nhi.Identity{}, err
 	}
-	if err := decodeJSON("attributes", attrs, &id.Attributes); err != nil {
+	if err := sqlq.DecodeJSON("attributes", attrs, &id.Attributes); err != nil {
 		return nhi.Identity{}, err
 	}
 	return id, nil

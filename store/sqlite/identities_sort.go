@@ -7,6 +7,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 // unknownLast is the sort key of an unknown time in the orders that put unknown times
@@ -55,7 +56,7 @@ func orderOf(f store.IdentityFilter) (identityOrder, error) {
 // list returns the name of the order's cursors; the ascending ID order keeps the name
 // of the cursors made before there were other orders.
 func (o identityOrder) list() string {
-	name := listIdentities
+	name := sqlq.ListIdentities
 	if o.sort != store.IdentitiesByID {
 		name += "_by_" + string(o.sort)
 	}
@@ -97,14 +98,14 @@ func (o identityOrder) resume(s string) ([]step, error) {
 		op = ` < `
 	}
 	if o.key == "" {
-		keys, err := decodeCursor(s, o.list(), 1)
+		keys, err := sqlq.DecodeCursor(s, o.list(), 1)
 		if err != nil {
 			return nil, err
 		}
 		whole.cond, whole.args = `i.id`+op+`?`, []any{keys[0]}
 		return []step{whole}, nil
 	}
-	keys, err := decodeCursor(s, o.list(), 2)
+	keys, err := sqlq.DecodeCursor(s, o.list(), 2)
 	if err != nil {
 		return nil, err
 	}
@@ -126,15 +127,15 @@ func (o identityOrder) resume(s string) ([]step, error) {
 func (o identityOrder) next(id nhi.Identity) string {
 	switch o.sort {
 	case store.IdentitiesByName:
-		return encodeCursor(o.list(), id.Name, id.ID)
+		return sqlq.EncodeCursor(o.list(), id.Name, id.ID)
 	case store.IdentitiesByLastUsed:
-		return encodeCursor(o.list(), strconv.FormatInt(-ms(id.LastUsedAt), 10), id.ID)
+		return sqlq.EncodeCursor(o.list(), strconv.FormatInt(-sqlq.MS(id.LastUsedAt), 10), id.ID)
 	case store.IdentitiesByCreated:
-		return encodeCursor(o.list(), strconv.FormatInt(knownFirst(id.CreatedAt), 10), id.ID)
+		return sqlq.EncodeCursor(o.list(), strconv.FormatInt(knownFirst(id.CreatedAt), 10), id.ID)
 	case store.IdentitiesByExpires:
-		return encodeCursor(o.list(), strconv.FormatInt(knownFirst(id.ExpiresAt), 10), id.ID)
+		return sqlq.EncodeCursor(o.list(), strconv.FormatInt(knownFirst(id.ExpiresAt), 10), id.ID)
 	}
-	return encodeCursor(o.list(), id.ID)
+	return sqlq.EncodeCursor(o.list(), id.ID)
 }
 
 // knownFirst returns the sort key of t in the orders that put unknown times last.
@@ -142,5 +143,5 @@ func knownFirst(t time.Time) int64 {
 	if t.IsZero() {
 		return unknownLast
 	}
-	return ms(t)
+	return sqlq.MS(t)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 // TestIdentitySortQueryPlans checks that every order of the identities list, both ways,
@@ -59,7 +60,7 @@ func TestIdentitySortCursorKeys(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = o.resume(encodeCursor(o.list(), "soon", "gws_x"))
+		_, err = o.resume(sqlq.EncodeCursor(o.list(), "soon", "gws_x"))
 		if nhi.ErrorCode(err) != nhi.CodeInvalid {
 			t.Errorf("sort %s, cursor key \"soon\": error %v, want CodeInvalid", sort, err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 var _ store.Plans = (*DB)(nil)
@@ -77,8 +78,8 @@ func normPlan(p nhi.Plan, at time.Time) (nhi.Plan, error) {
 	case !p.State.Valid():
 		return nhi.Plan{}, nhi.Errorf(nhi.CodeInvalid, "create plan: invalid state %q", p.State)
 	}
-	p.CreatedAt, p.UpdatedAt = normTime(at), normTime(at)
-	p.ApprovedAt = normTime(p.ApprovedAt)
+	p.CreatedAt, p.UpdatedAt = sqlq.NormTime(at), sqlq.NormTime(at)
+	p.ApprovedAt = sqlq.NormTime(p.ApprovedAt)
 	actions := make([]nhi.Action, len(p.Actions))
 	ids := make(map[string]bool, len(p.Actions))
 	for i, a := range p.Actions {
@@ -116,7 +117,7 @@ func normAction(i int, a nhi.Action) (nhi.Action, error) {
 	case a.Attempts < 0:
 		return a, nhi.Errorf(nhi.CodeInvalid, "create plan: action %d: negative attempts", i+1)
 	}
-	a.StartedAt, a.FinishedAt, a.VerifiedAt = normTime(a.StartedAt), normTime(a.FinishedAt), normTime(a.VerifiedAt)
+	a.StartedAt, a.FinishedAt, a.VerifiedAt = sqlq.NormTime(a.StartedAt), sqlq.NormTime(a.FinishedAt), sqlq.NormTime(a.VerifiedAt)
 	return a, nil
 }
 
@@ -131,17 +132,17 @@ func validActionState(s nhi.ActionState) bool {
 
 // execPlan inserts the row of plan p (without its actions).
 func execPlan(ctx context.Context, tx *sql.Tx, p nhi.Plan) error {
-	reason, err := encodeJSON(p.Reason)
+	reason, err := sqlq.EncodeJSON(p.Reason)
 	if err != nil {
 		return err
 	}
-	blast, err := encodeJSON(p.Blast)
+	blast, err := sqlq.EncodeJSON(p.Blast)
 	if err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, insertPlan, p.ID, p.Title, reason, p.Reason.Policy, string(p.Mode),
-		boolInt(p.RequiresApproval), string(p.State), ms(p.CreatedAt), ms(p.UpdatedAt), p.CreatedBy,
-		p.ApprovedBy, ms(p.ApprovedAt), blast)
+		boolInt(p.RequiresApproval), string(p.State), sqlq.MS(p.CreatedAt), sqlq.MS(p.UpdatedAt), p.CreatedBy,
+		p.ApprovedBy, sqlq.MS(p.ApprovedAt), blast)
 	return err
 }
 
@@ -160,14 +161,14 @@ func execActions(ctx context.Context, tx *sql.Tx, planID string, actions []nhi.A
 		if err != nil {
 			return err
 		}
-		reason, err := encodeJSON(a.Reason)
+		reason, err := sqlq.EncodeJSON(a.Reason)
 		if err != nil {
 			return err
 		}
 		_, err = stmt.ExecContext(ctx, planID, i+1, a.ID, string(a.Type), string(a.Platform), a.Tenant,
 			a.IdentityID, string(a.Kind), a.ExternalID, a.Name, a.AppID, a.OwnerID, scopes,
 			a.CredentialID, a.Message, reason, a.Key(), string(a.State), a.Error, a.Call, a.Attempts,
-			ms(a.StartedAt), ms(a.FinishedAt), ms(a.VerifiedAt))
+			sqlq.MS(a.StartedAt), sqlq.MS(a.FinishedAt), sqlq.MS(a.VerifiedAt))
 		if err != nil {
 			return err
 		}

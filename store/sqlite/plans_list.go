@@ -8,11 +8,8 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
-
-// listPlans is the list of plans' page cursors: they carry the creation time and the
-// sequence number of the last plan of a page.
-const listPlans = "plans"
 
 // Plan returns the plan with ID id and all its actions, in order.
 func (db *DB) Plan(ctx context.Context, id string) (nhi.Plan, error) {
@@ -62,7 +59,7 @@ func planByID(ctx context.Context, q queryRower, id string) (nhi.Plan, error) {
 // plans created at the same time come most recently created first.
 func (db *DB) ListPlans(ctx context.Context, f store.PlanFilter) (store.Page[nhi.Plan], error) {
 	var page store.Page[nhi.Plan]
-	limit, err := pageLimit(f.Limit)
+	limit, err := sqlq.PageLimit(f.Limit)
 	if err != nil {
 		return page, err
 	}
@@ -89,7 +86,7 @@ func (db *DB) ListPlans(ctx context.Context, f store.PlanFilter) (store.Page[nhi
 	if len(page.Items) > limit {
 		page.Items = page.Items[:limit]
 		last := page.Items[limit-1]
-		page.Next = encodeCursor(listPlans, strconv.FormatInt(ms(last.CreatedAt), 10),
+		page.Next = sqlq.EncodeCursor(sqlq.ListPlans, strconv.FormatInt(sqlq.MS(last.CreatedAt), 10),
 			strconv.FormatInt(seqs[limit-1], 10))
 	}
 	return page, nil
@@ -101,23 +98,23 @@ func listPlansQuery(f store.PlanFilter) (string, []any, error) {
 	if f.State != "" && !f.State.Valid() {
 		return "", nil, nhi.Errorf(nhi.CodeInvalid, "invalid plan state %q", f.State)
 	}
-	var w where
+	var w sqlq.Where
 	if f.After != "" {
 		created, seq, err := decodePlansCursor(f.After)
 		if err != nil {
 			return "", nil, err
 		}
-		w.add(`(p.created_at < ? OR (p.created_at = ? AND p.seq < ?))`, created, created, seq)
+		w.Add(`(p.created_at < ? OR (p.created_at = ? AND p.seq < ?))`, created, created, seq)
 	}
-	w.addIf(f.State != "", `p.state = ?`, string(f.State))
-	w.addIf(f.Policy != "", `p.policy = ?`, f.Policy)
-	return `SELECT ` + planColumns + `, p.seq FROM plans p` + w.sql() +
-		` ORDER BY p.created_at DESC, p.seq DESC LIMIT ?`, w.args, nil
+	w.AddIf(f.State != "", `p.state = ?`, string(f.State))
+	w.AddIf(f.Policy != "", `p.policy = ?`, f.Policy)
+	return `SELECT ` + planColumns + `, p.seq FROM plans p` + w.SQL() +
+		` ORDER BY p.created_at DESC, p.seq DESC LIMIT ?`, w.Args, nil
 }
 
 // decodePlansCursor decodes a cursor of plans: a creation time and a sequence number.
 func decodePlansCursor(s string) (created, seq int64, err error) {
-	keys, err := decodeCursor(s, listPlans, 2)
+	keys, err := sqlq.DecodeCursor(s, sqlq.ListPlans, 2)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -144,11 +141,11 @@ func scanPlan(r rowScanner) (nhi.Plan, int64, error) {
 		return nhi.Plan{}, 0, err
 	}
 	p.Mode, p.State, p.RequiresApproval = nhi.PlanMode(mode), nhi.PlanState(state), approval != 0
-	p.CreatedAt, p.UpdatedAt, p.ApprovedAt = fromMS(created), fromMS(updated), fromMS(approved)
-	if err := decodeJSON("reason", reason, &p.Reason); err != nil {
+	p.CreatedAt, p.UpdatedAt, p.ApprovedAt = sqlq.FromMS(created), sqlq.FromMS(updated), sqlq.FromMS(approved)
+	if err := sqlq.DecodeJSON("reason", reason, &p.Reason); err != nil {
 		return nhi.Plan{}, 0, err
 	}
-	if err := decodeJSON("blast", blast, &p.Blast); err != nil {
+	if err := sqlq.DecodeJSON("blast", blast, &p.Blast); err != nil {
 		return nhi.Plan{}, 0, err
 	}
 	return p, seq, nil
@@ -170,11 +167,11 @@ func scanAction(r rowScanner) (nhi.Action, error) {
 	}
 	a.Type, a.Platform, a.Kind = nhi.ActionType(typ), nhi.Platform(platform), nhi.Kind(kind)
 	a.State = nhi.ActionState(state)
-	a.StartedAt, a.FinishedAt, a.VerifiedAt = fromMS(started), fromMS(finished), fromMS(verified)
-	if err := decodeJSON("scopes", scopes, &a.Scopes); err != nil {
+	a.StartedAt, a.FinishedAt, a.VerifiedAt = sqlq.FromMS(started), sqlq.FromMS(finished), sqlq.FromMS(verified)
+	if err := sqlq.DecodeJSON("scopes", scopes, &a.Scopes); err != nil {
 		return nhi.Action{}, err
 	}
-	if err := decodeJSON("reason", reason, &a.Reason); err != nil {
+	if err := sqlq.DecodeJSON("reason", reason, &a.Reason); err != nil {
 		return nhi.Action{}, err
 	}
 	return a, nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 // TestPlanQueryPlans checks that the lists of plans and audit entries and OpenActionKeys
@@ -24,7 +25,7 @@ func TestPlanQueryPlans(t *testing.T) {
 		want   string
 	}{
 		{"first page", store.PlanFilter{}, "plans_by_created"},
-		{"next page", store.PlanFilter{After: encodeCursor(listPlans, "5", "9")}, "plans_by_created"},
+		{"next page", store.PlanFilter{After: sqlq.EncodeCursor(sqlq.ListPlans, "5", "9")}, "plans_by_created"},
 		{"state", store.PlanFilter{State: nhi.PlanProposed}, "plans_by_state"},
 		{"policy", store.PlanFilter{Policy: "stale"}, "plans_by_policy"},
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 // The statements of TransitionPlan, UpdateActions and OpenActionKeys.
@@ -34,7 +35,7 @@ func (db *DB) TransitionPlan(ctx context.Context, t store.Transition) (nhi.Plan,
 	if err := checkTransition(t); err != nil {
 		return nhi.Plan{}, err
 	}
-	at := normTime(db.seen(t.At))
+	at := sqlq.NormTime(db.seen(t.At))
 	var out nhi.Plan
 	err := db.withTx(ctx, "transition plan", func(tx *sql.Tx) error {
 		p, err := planByID(ctx, tx, t.PlanID)
@@ -45,10 +46,10 @@ func (db *DB) TransitionPlan(ctx context.Context, t store.Transition) (nhi.Plan,
 			return nhi.Errorf(nhi.CodeConflict, "plan %q is %s, not %s", t.PlanID, p.State, states(t.From))
 		}
 		if t.To == nhi.PlanApproved {
-			_, err = tx.ExecContext(ctx, approvePlan, string(t.To), ms(at), t.By, ms(at), t.PlanID)
+			_, err = tx.ExecContext(ctx, approvePlan, string(t.To), sqlq.MS(at), t.By, sqlq.MS(at), t.PlanID)
 			p.ApprovedBy, p.ApprovedAt = t.By, at
 		} else {
-			_, err = tx.ExecContext(ctx, transitionPlan, string(t.To), ms(at), t.PlanID)
+			_, err = tx.ExecContext(ctx, transitionPlan, string(t.To), sqlq.MS(at), t.PlanID)
 		}
 		p.State, p.UpdatedAt = t.To, at
 		out = p
@@ -111,7 +112,7 @@ func (db *DB) UpdateActions(ctx context.Context, planID string, actions []nhi.Ac
 		defer stmt.Close()
 		for _, a := range actions {
 			res, err := stmt.ExecContext(ctx, string(a.State), a.Error, a.Call, a.Attempts,
-				ms(a.StartedAt), ms(a.FinishedAt), ms(a.VerifiedAt), planID, a.ID)
+				sqlq.MS(a.StartedAt), sqlq.MS(a.FinishedAt), sqlq.MS(a.VerifiedAt), planID, a.ID)
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nhiscope/nhi"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 // The upserts keep first_seen, advance last_seen and clear gone_at. A zero created_at or
@@ -35,7 +36,7 @@ func personUpsert() upsert {
 
 // PutPeople upserts people seen by scan scanID at seen (the clock's time when zero).
 func (db *DB) PutPeople(ctx context.Context, scanID string, seen time.Time, people []nhi.Person) error {
-	seenMS := ms(db.seen(seen))
+	seenMS := sqlq.MS(db.seen(seen))
 	rows := make([][]any, len(people))
 	for i, p := range people {
 		if p.Platform == "" || p.Tenant == "" || p.ExternalID == "" {
@@ -45,7 +46,7 @@ func (db *DB) PutPeople(ctx context.Context, scanID string, seen time.Time, peop
 			return nhi.Errorf(nhi.CodeInvalid, "person %d: invalid status %q", i, p.Status)
 		}
 		rows[i] = []any{string(p.Platform), p.Tenant, p.ExternalID, p.Email, strings.ToLower(p.Email),
-			p.Name, string(p.Status), boolInt(p.IsAdmin), ms(p.CreatedAt), ms(p.LastLogin), p.OrgUnit,
+			p.Name, string(p.Status), boolInt(p.IsAdmin), sqlq.MS(p.CreatedAt), sqlq.MS(p.LastLogin), p.OrgUnit,
 			seenMS, seenMS, scanID}
 	}
 	return db.putBatch(ctx, "put people", scanID, inventory(personUpsert()), rows)
@@ -70,7 +71,7 @@ func appUpsert() upsert {
 // PutApps upserts apps seen by scan scanID at seen (the clock's time when zero). Their
 // aggregate fields are ignored: the store computes them.
 func (db *DB) PutApps(ctx context.Context, scanID string, seen time.Time, apps []nhi.App) error {
-	seenMS := ms(db.seen(seen))
+	seenMS := sqlq.MS(db.seen(seen))
 	rows := make([][]any, len(apps))
 	for i, a := range apps {
 		if a.Platform == "" || a.Tenant == "" || a.ExternalID == "" {
@@ -111,7 +112,7 @@ func identityUpsert() upsert {
 // PutIdentities upserts identities seen by scan scanID at seen (the clock's time when zero).
 // An empty ID is derived with nhi.NewIdentityID; a non-empty one must equal it.
 func (db *DB) PutIdentities(ctx context.Context, scanID string, seen time.Time, ids []nhi.Identity) error {
-	seenMS := ms(db.seen(seen))
+	seenMS := sqlq.MS(db.seen(seen))
 	rows := make([][]any, len(ids))
 	for i := range ids {
 		args, err := identityArgs(i, &ids[i])
@@ -135,11 +136,11 @@ func identityArgs(i int, id *nhi.Identity) ([]any, error) {
 	if id.ID != "" && id.ID != nid {
 		return nil, nhi.Errorf(nhi.CodeInvalid, "identity %d: ID %q is not the nhi ID of %s", i, id.ID, id.ExternalID)
 	}
-	perms, err := encodePermissions(id.Permissions)
+	perms, err := sqlq.EncodePermissions(id.Permissions)
 	if err != nil {
 		return nil, nhi.WrapError(nhi.CodeInvalid, err, "identity permissions")
 	}
-	creds, err := encodeCredentials(id.Credentials)
+	creds, err := sqlq.EncodeCredentials(id.Credentials)
 	if err != nil {
 		return nil, nhi.WrapError(nhi.CodeInvalid, err, "identity credentials")
 	}
@@ -147,18 +148,18 @@ func identityArgs(i int, id *nhi.Identity) ([]any, error) {
 	for j, c := range id.Credentials {
 		credIDs[j] = c.ID
 	}
-	ids, err := encodeJSON(credIDs)
+	ids, err := sqlq.EncodeJSON(credIDs)
 	if err != nil {
 		return nil, nhi.WrapError(nhi.CodeInvalid, err, "identity credential IDs")
 	}
-	attrs, err := encodeAttributes(id.Attributes)
+	attrs, err := sqlq.EncodeAttributes(id.Attributes)
 	if err != nil {
 		return nil, nhi.WrapError(nhi.CodeInvalid, err, "identity attributes")
 	}
 	args := make([]any, 0, 19) // room for the three columns PutIdentities appends
 	return append(args, nid, string(id.Platform), id.Tenant, string(id.Kind), id.ExternalID,
 		id.Name, id.AppID, id.OwnerID, id.Scope, perms, creds, ids, attrs,
-		ms(id.CreatedAt), ms(id.LastUsedAt), ms(id.ExpiresAt)), nil
+		sqlq.MS(id.CreatedAt), sqlq.MS(id.LastUsedAt), sqlq.MS(id.ExpiresAt)), nil
 }
 
 // seen returns t, or the clock's time when t is zero.

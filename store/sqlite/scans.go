@@ -9,6 +9,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 const scanColumns = `id, connector, platform, tenant, full, started_at, finished_at, status, counts, errors`
@@ -19,8 +20,8 @@ func (db *DB) BeginScan(ctx context.Context, s nhi.Scan) (nhi.Scan, error) {
 	if s.StartedAt.IsZero() {
 		s.StartedAt = db.now()
 	}
-	s.StartedAt = normTime(s.StartedAt)
-	s.FinishedAt = normTime(s.FinishedAt)
+	s.StartedAt = sqlq.NormTime(s.StartedAt)
+	s.FinishedAt = sqlq.NormTime(s.FinishedAt)
 	s.Status = nhi.ScanRunning
 	counts, errs, err := encodeScanResults(s)
 	if err != nil {
@@ -29,7 +30,7 @@ func (db *DB) BeginScan(ctx context.Context, s nhi.Scan) (nhi.Scan, error) {
 	const q = `INSERT INTO scans (` + scanColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	err = db.withTx(ctx, "begin scan", func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, q, s.ID, s.Connector, string(s.Platform), s.Tenant,
-			boolInt(s.Full), ms(s.StartedAt), ms(s.FinishedAt), string(s.Status), counts, errs)
+			boolInt(s.Full), sqlq.MS(s.StartedAt), sqlq.MS(s.FinishedAt), string(s.Status), counts, errs)
 		return err
 	})
 	if err != nil {
@@ -56,7 +57,7 @@ func (db *DB) FinishScan(ctx context.Context, s nhi.Scan) error {
 	const q = `UPDATE scans SET finished_at = ?, status = ?, counts = ?, errors = ?,
 		tenant = CASE WHEN ? = '' THEN tenant ELSE ? END WHERE id = ?`
 	return db.withTx(ctx, "finish scan", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, q, ms(s.FinishedAt), string(s.Status), counts, errs, s.Tenant, s.Tenant, s.ID)
+		res, err := tx.ExecContext(ctx, q, sqlq.MS(s.FinishedAt), string(s.Status), counts, errs, s.Tenant, s.Tenant, s.ID)
 		if err != nil {
 			return err
 		}
@@ -70,13 +71,13 @@ func (db *DB) FinishScan(ctx context.Context, s nhi.Scan) error {
 
 // encodeScanResults returns the JSON of the counts and errors of s.
 func encodeScanResults(s nhi.Scan) (counts, errs string, err error) {
-	if counts, err = encodeJSON(s.Counts); err != nil {
+	if counts, err = sqlq.EncodeJSON(s.Counts); err != nil {
 		return "", "", err
 	}
 	if len(s.Errors) == 0 {
 		return counts, "[]", nil
 	}
-	errs, err = encodeJSON(s.Errors)
+	errs, err = sqlq.EncodeJSON(s.Errors)
 	return counts, errs, err
 }
 
@@ -96,7 +97,7 @@ func (db *DB) Scan(ctx context.Context, id string) (nhi.Scan, error) {
 // ListScans returns scans, most recently started first; scans started at the same time are
 // ordered most recently begun first.
 func (db *DB) ListScans(ctx context.Context, f store.ScanFilter) ([]nhi.Scan, error) {
-	limit, err := pageLimit(f.Limit)
+	limit, err := sqlq.PageLimit(f.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -147,11 +148,11 @@ func scanScan(r rowScanner) (nhi.Scan, error) {
 		return nhi.Scan{}, err
 	}
 	s.Platform, s.Status, s.Full = nhi.Platform(platform), nhi.ScanStatus(status), full != 0
-	s.StartedAt, s.FinishedAt = fromMS(started), fromMS(finished)
-	if err := decodeJSON("counts", countsJSON, &s.Counts); err != nil {
+	s.StartedAt, s.FinishedAt = sqlq.FromMS(started), sqlq.FromMS(finished)
+	if err := sqlq.DecodeJSON("counts", countsJSON, &s.Counts); err != nil {
 		return nhi.Scan{}, err
 	}
-	if err := decodeJSON("errors", errJSON, &s.Errors); err != nil {
+	if err := sqlq.DecodeJSON("errors", errJSON, &s.Errors); err != nil {
 		return nhi.Scan{}, err
 	}
 	return s, nil

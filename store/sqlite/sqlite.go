@@ -195,27 +195,6 @@ func scanRunning(ctx context.Context, tx *sql.Tx, id string) error {
 	return nil
 }
 
-// ms converts t to unix milliseconds; the zero time is 0.
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-// fromMS converts unix milliseconds to a UTC time; 0 is the zero time.
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
-
-// normTime returns t at millisecond precision in UTC, as the store keeps it.
-func normTime(t time.Time) time.Time {
-	return fromMS(ms(t))
-}
-
 // boolInt converts b to the 0 or 1 SQLite stores.
 func boolInt(b bool) int {
 	if b {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/nhiscope/nhi"
 	"github.com/nhiscope/nhi/store"
+	"github.com/nhiscope/nhi/store/internal/sqlq"
 )
 
 // foldAggregates folds aggregate_log, the identities that entered or left the counts
@@ -74,10 +75,10 @@ func (db *DB) Expiring(ctx context.Context, from, to time.Time, limit int) ([]st
 			ORDER BY e.expires_at, e.identity_id, e.credential_id LIMIT ?`
 	)
 	var total int
-	if err := db.r.QueryRowContext(ctx, count, ms(from), ms(to)).Scan(&total); err != nil {
+	if err := db.r.QueryRowContext(ctx, count, sqlq.MS(from), sqlq.MS(to)).Scan(&total); err != nil {
 		return nil, 0, wrap(ctx, "expiring", err)
 	}
-	rows, err := db.r.QueryContext(ctx, list, ms(from), ms(to), min(limit, store.MaxLimit))
+	rows, err := db.r.QueryContext(ctx, list, sqlq.MS(from), sqlq.MS(to), min(limit, store.MaxLimit))
 	if err != nil {
 		return nil, 0, wrap(ctx, "expiring", err)
 	}
@@ -89,7 +90,7 @@ func (db *DB) Expiring(ctx context.Context, from, to time.Time, limit int) ([]st
 		if err := rows.Scan(&e.IdentityID, &e.Name, &e.Platform, &e.Kind, &e.CredentialID, &at); err != nil {
 			return nil, 0, wrap(ctx, "expiring", err)
 		}
-		e.ExpiresAt = fromMS(at)
+		e.ExpiresAt = sqlq.FromMS(at)
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {

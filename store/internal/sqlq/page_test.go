@@ -1,4 +1,4 @@
-package sqlite
+package sqlq
 
 import (
 	"testing"
@@ -17,32 +17,32 @@ func FuzzDecodeCursor(f *testing.F) {
 	cursorLists := []struct {
 		list string
 		n    int
-	}{{listIdentities, 1}, {listPeople, 3}, {listAppsByUsers, 5}, {listAppsByName, 4}, {listFindings, 2}}
-	f.Add(encodeCursor(listIdentities, "gws_abc"), "a", "b")
-	f.Add(encodeCursor(listPeople, "google_workspace", "C01", "u1"), "\xff", "")
-	f.Add(encodeCursor(listAppsByUsers, "3", "Zeta", "gws", "C01", "A"), "x.y", "=")
+	}{{ListIdentities, 1}, {ListPeople, 3}, {ListAppsByUsers, 5}, {ListAppsByName, 4}, {ListFindings, 2}}
+	f.Add(EncodeCursor(ListIdentities, "gws_abc"), "a", "b")
+	f.Add(EncodeCursor(ListPeople, "google_workspace", "C01", "u1"), "\xff", "")
+	f.Add(EncodeCursor(ListAppsByUsers, "3", "Zeta", "gws", "C01", "A"), "x.y", "=")
 	f.Add("garbage", "", "")
 	f.Add("..", "日本", "é")
 	f.Fuzz(func(t *testing.T, s, a, b string) {
 		for _, l := range cursorLists {
-			keys, err := decodeCursor(s, l.list, l.n)
+			keys, err := DecodeCursor(s, l.list, l.n)
 			if err != nil {
 				if nhi.ErrorCode(err) != nhi.CodeInvalid {
-					t.Fatalf("decodeCursor(%q, %s) = %v, want CodeInvalid", s, l.list, err)
+					t.Fatalf("DecodeCursor(%q, %s) = %v, want CodeInvalid", s, l.list, err)
 				}
 				continue
 			}
 			if len(keys) != l.n {
-				t.Fatalf("decodeCursor(%q, %s) = %d keys, want %d", s, l.list, len(keys), l.n)
+				t.Fatalf("DecodeCursor(%q, %s) = %d keys, want %d", s, l.list, len(keys), l.n)
 			}
-			again, err := decodeCursor(encodeCursor(l.list, keys...), l.list, l.n)
+			again, err := DecodeCursor(EncodeCursor(l.list, keys...), l.list, l.n)
 			if err != nil || !cmp.Equal(keys, again) {
 				t.Fatalf("re-encoded cursor of %q decodes to %q, %v", keys, again, err)
 			}
 		}
-		_, _, _ = decodeUsersCursor(s) // must not panic
+		_, _, _ = DecodeUsersCursor(s) // must not panic
 		keys := []string{a, b, a + b}
-		got, err := decodeCursor(encodeCursor(listPeople, keys...), listPeople, 3)
+		got, err := DecodeCursor(EncodeCursor(ListPeople, keys...), ListPeople, 3)
 		if err != nil || !cmp.Equal(keys, got) {
 			t.Fatalf("round trip of %q = %q, %v", keys, got, err)
 		}
@@ -58,14 +58,14 @@ func TestDecodeUsersCursor(t *testing.T) {
 		users  int64
 		want   nhi.Code
 	}{
-		{"valid", encodeCursor(listAppsByUsers, "12", "n", "p", "t", "e"), 12, ""},
-		{"negative", encodeCursor(listAppsByUsers, "-1", "n", "p", "t", "e"), 0, nhi.CodeInvalid},
-		{"not a number", encodeCursor(listAppsByUsers, "many", "n", "p", "t", "e"), 0, nhi.CodeInvalid},
-		{"by name", encodeCursor(listAppsByName, "n", "p", "t", "e"), 0, nhi.CodeInvalid},
-		{"too few keys", encodeCursor(listAppsByUsers, "1", "n"), 0, nhi.CodeInvalid},
+		{"valid", EncodeCursor(ListAppsByUsers, "12", "n", "p", "t", "e"), 12, ""},
+		{"negative", EncodeCursor(ListAppsByUsers, "-1", "n", "p", "t", "e"), 0, nhi.CodeInvalid},
+		{"not a number", EncodeCursor(ListAppsByUsers, "many", "n", "p", "t", "e"), 0, nhi.CodeInvalid},
+		{"by name", EncodeCursor(ListAppsByName, "n", "p", "t", "e"), 0, nhi.CodeInvalid},
+		{"too few keys", EncodeCursor(ListAppsByUsers, "1", "n"), 0, nhi.CodeInvalid},
 	}
 	for _, tc := range tests {
-		users, keys, err := decodeUsersCursor(tc.cursor)
+		users, keys, err := DecodeUsersCursor(tc.cursor)
 		if nhi.ErrorCode(err) != tc.want || users != tc.users || (err == nil && len(keys) != 4) {
 			t.Errorf("%s: decodeUsersCursor = %d, %q, %v; want %d, code %q", tc.name, users, keys, err, tc.users, tc.want)
 		}
@@ -83,9 +83,9 @@ func TestPageLimit(t *testing.T) {
 		{store.MaxLimit + 1, store.MaxLimit, ""}, {-1, 0, nhi.CodeInvalid},
 	}
 	for _, tc := range tests {
-		got, err := pageLimit(tc.in)
+		got, err := PageLimit(tc.in)
 		if got != tc.want || nhi.ErrorCode(err) != tc.code {
-			t.Errorf("pageLimit(%d) = %d, %v; want %d, code %q", tc.in, got, err, tc.want, tc.code)
+			t.Errorf("PageLimit(%d) = %d, %v; want %d, code %q", tc.in, got, err, tc.want, tc.code)
 		}
 	}
 }
